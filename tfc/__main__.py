@@ -1,0 +1,3 @@
+from tfc.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,134 @@
+"""The root ``tfc`` command, its global options and the one error boundary that turns errors into exit codes."""
+
+from __future__ import annotations
+
+import json
+import sys
+import traceback
+from collections.abc import Sequence
+from typing import Annotated
+
+import typer
+from typer._click.exceptions import ClickException
+
+from tfc import __version__
+from tfc.cli import runs, workspaces
+from tfc.cli.context import CliState, OutputFormat, get_state, stderr
+from tfc.errors import ExitCode, TfcError
+from tfc.settings import SettingsFlags
+
+EXIT_CODES_HELP = """\
+Exit codes: 0 ok · 1 a handled error (message on stderr) · 2 usage error · 3 some items failed or were left
+for a person (commands that batch say so) · 70 an internal error (rerun with --debug) · 130 interrupted.
+"""
+
+app = typer.Typer(
+    name="tfc",
+    help="Batch review/apply, dependency maps and scheduled jobs for Terraform Cloud / Enterprise.\n\n"
+    + EXIT_CODES_HELP,
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    pretty_exceptions_show_locals=False,  # a crash must never print locals: they hold the token
+    rich_markup_mode="rich",
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"tfc-toolkit {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def root(
+    ctx: typer.Context,
+    hostname: Annotated[
+        str | None, typer.Option(help="TFC/TFE hostname or URL (env TFE_HOSTNAME; default app.terraform.io).")
+    ] = None,
+    organization: Annotated[
+        str | None, typer.Option("--organization", "-o", help="Organization name (env TFE_ORGANIZATION).")
+    ] = None,
+    token: Annotated[
+        str | None,
+        typer.Option(
+            help="API token. Prefer TFE_TOKEN, TF_TOKEN_<host> or `terraform login`: flags land in shell history.",
+            show_default=False,
+        ),
+    ] = None,
+    sandbox: Annotated[
+        str | None,
+        typer.Option(
+            help="Talk to the built-in TFC sandbox instead of a real TFC: 'demo' or a scenario YAML file.",
+            metavar="SCENARIO",
+        ),
+    ] = None,
+    rate_limit: Annotated[
+        float | None, typer.Option(help="Client-side requests per second (default 30, TFC's limit).", min=0.1)
+    ] = None,
+    concurrency: Annotated[int | None, typer.Option(help="Concurrent requests (default 8).", min=1, max=64)] = None,
+    output: Annotated[OutputFormat, typer.Option(help="Default output format for commands.")] = OutputFormat.table,
+    stats: Annotated[bool, typer.Option("--stats", help="Print API request counts on stderr at the end.")] = False,
+    debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks for errors.")] = False,
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version and exit.")
+    ] = False,
+) -> None:
+    state = get_state(ctx)
+    state.flags = SettingsFlags(
+        token=token,
+        hostname=hostname,
+        organization=organization,
+        rate_limit_per_second=rate_limit,
+        max_concurrency=concurrency,
+    )
+    if token:
+        state.secrets.append(token)
+    state.output, state.stats, state.debug, state.sandbox = output, stats, debug, sandbox
+    if stats:
+        ctx.call_on_close(lambda: _print_stats(state))
+
+
+def _print_stats(state: CliState) -> None:
+    for client in state.clients:
+        stderr.print(f"API requests: {json.dumps(client.stats.as_dict())}")
+
+
+app.add_typer(workspaces.app, name="workspaces")
+app.add_typer(runs.app, name="runs")
+# --- registration of capability commands (one line each) ---
+# --- end of registration ---
+
+
+def _redact(text: str, secrets: Sequence[str]) -> str:
+    for secret in secrets:
+        if secret:
+            text = text.replace(secret, "***")
+    return text
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the CLI and return its exit code; the only place that turns exceptions into exit codes."""
+    args = list(sys.argv[1:] if argv is None else argv)
+    state = CliState(flags=SettingsFlags())
+    debug = "--debug" in args
+    try:
+        result = app(args=args, prog_name="tfc", standalone_mode=False, obj=state)
+    except TfcError as exc:
+        if debug:
+            traceback.print_exc()
+        sys.stderr.write(_redact(f"tfc: error: {exc}\n", state.secrets))
+        return int(exc.exit_code)
+    except ClickException as exc:
+        exc.show()
+        return exc.exit_code
+    except (KeyboardInterrupt, typer.Abort):
+        sys.stderr.write("tfc: interrupted\n")
+        return int(ExitCode.INTERRUPTED)
+    except Exception as exc:
+        if debug:
+            sys.stderr.write(_redact(traceback.format_exc(), state.secrets))
+        detail = _redact(f"{type(exc).__name__}: {exc}", state.secrets)
+        sys.stderr.write(f"tfc: internal error: {detail} (rerun with --debug for the traceback)\n")
+        return 70
+    return result if isinstance(result, int) else 0
