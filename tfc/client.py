@@ -132,11 +132,12 @@ class TfcClient:
         *,
         transport: httpx.BaseTransport | None = None,
         clock: Clock = time.monotonic,
-        sleep: Sleep = time.sleep,
+        sleep: Sleep | None = None,
         rng: random.Random | None = None,
     ) -> None:
         self.settings = settings
         self.stats = RequestStats()
+        sleep = sleep or time.sleep  # looked up per client, so a test can swap the module's sleep
         self._sleep = sleep
         self._rng = rng or random.Random()
         self._rng_lock = threading.Lock()
