@@ -47,7 +47,8 @@ CONFIRMABLE_STATUSES: Final = (
 )
 MAX_ATTEMPTS: Final = 5
 MAX_PAGE_SIZE: Final = 100
-RUN_LIST_RATE_PER_MINUTE: Final = 30
+# Endpoints with a lower limit than 30/s: requests per minute, and how many may go at once.
+TIGHT_BUDGETS: Final = {"run-lists": (30, 10), "notification-verify": (10, 3)}
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -101,9 +102,14 @@ class _BearerAuth(httpx.Auth):
         yield request
 
 
-def _is_run_list(method: str, path: str) -> bool:
+def _tight_budget(method: str, path: str) -> str | None:
+    """The name of the lower per-minute budget TFC applies to this endpoint, if any (TFC-API.md §3)."""
     parts = path.strip("/").split("/")
-    return method == "GET" and len(parts) == 3 and parts[0] in ("workspaces", "organizations") and parts[2] == "runs"
+    if method == "GET" and len(parts) == 3 and parts[0] in ("workspaces", "organizations") and parts[2] == "runs":
+        return "run-lists"
+    if method == "POST" and parts[0] == "notification-configurations" and parts[-2:] == ["actions", "verify"]:
+        return "notification-verify"
+    return None
 
 
 def _error_detail(response: httpx.Response) -> str | None:
@@ -144,7 +150,10 @@ class TfcClient:
         self._api = settings.address.rstrip("/") + "/api/v2/"
         rate = settings.rate_limit_per_second
         self._bucket = TokenBucket(rate, max(1.0, rate / 3), clock=clock, sleep=sleep)
-        self._run_list_bucket = TokenBucket(RUN_LIST_RATE_PER_MINUTE / 60, 10, clock=clock, sleep=sleep)
+        self._tight_buckets = {
+            name: TokenBucket(per_minute / 60, burst, clock=clock, sleep=sleep)
+            for name, (per_minute, burst) in TIGHT_BUDGETS.items()
+        }
         self._http = httpx.Client(
             transport=transport,
             auth=_BearerAuth(settings),
@@ -200,8 +209,9 @@ class TfcClient:
         headers = {"Content-Type": JSONAPI} if json is not None else None
         for attempt in range(1, MAX_ATTEMPTS + 1):
             self._bucket.acquire()
-            if api_path is not None and _is_run_list(method, api_path):
-                self._run_list_bucket.acquire()
+            budget = _tight_budget(method, api_path) if api_path is not None else None
+            if budget is not None:
+                self._tight_buckets[budget].acquire()
             try:
                 response = self._http.request(method, url, params=params, json=json, headers=headers)
             except httpx.TransportError as exc:

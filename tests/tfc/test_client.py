@@ -293,3 +293,18 @@ def test_map_runs_concurrently_and_keeps_order(router: respx.MockRouter, client:
     ids = [f"ws-{i}" for i in range(10)]
     assert [ws.id for ws in client.map(client.get_workspace, ids)] == ids
     assert client.stats.requests == 10
+
+
+def test_run_lists_have_their_own_per_minute_budget(router: respx.MockRouter, clock: FakeClock) -> None:
+    """Past a burst of 10, run-list pages are paced at 30/minute while other requests are not."""
+    router.get(f"{API}/organizations/acme/runs").mock(return_value=httpx.Response(200, json=page([], 1, None)))
+    router.get(f"{API}/workspaces/ws-1").mock(return_value=httpx.Response(200, json={"data": workspace("ws-1", "a")}))
+    with make_client(clock) as client:
+        for _ in range(12):
+            list(client.list_org_runs())
+        paced = sum(clock.sleeps)
+        assert paced >= 2 * 2.0 - 1e-6  # two pages past the burst, 2 s apart at 30/minute
+        before = clock.now
+        for _ in range(5):
+            client.get_workspace("ws-1")
+        assert clock.now == before
