@@ -1,0 +1,95 @@
+from __future__ import annotations
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from tfc.errors import ExitCode
+from tfc.review.address import Part, format_address, parse_address
+from tfc.review.wildcard import WildcardError, parse_wildcard
+
+STACK = 'module.stack["us-east-1"].aws_iam_policy.access_controls'
+
+
+@pytest.mark.parametrize(
+    ("rule", "action", "address", "expected"),
+    [
+        ("update:module.stack.*.access_controls", "update", STACK, True),
+        ("update:module.stack.*.access_controls", "create", STACK, False),
+        ("*:module.stack.*.access_controls", "delete", STACK, True),
+        ("update:module.stack.*", "update", STACK, False),  # * never crosses a dot
+        ("update:module.stack.**", "update", STACK, True),
+        ("update:**.access_controls", "update", STACK, True),
+        ("update:**", "update", "aws_s3_bucket.logs", True),
+        ("update:module.**.aws_iam_policy.access_controls", "update", STACK, True),  # ** spans zero parts too
+        ('update:module.stack["us-east-1"].*.*', "update", STACK, True),
+        ('update:module.stack["eu-west-1"].*.*', "update", STACK, False),
+        ('update:module.stack["us-*"].*.*', "update", STACK, True),
+        ("update:module.stack[*].*.*", "update", STACK, True),
+        ("update:module.stack[*].*.*", "update", "module.stack.aws_iam_policy.access_controls", False),
+        ("update:module.stack.*.access_controls", "update", "module.stack[0].aws_iam_policy.access_controls", True),
+        ("update:module.stack[0].*.*", "update", "module.stack[1].aws_iam_policy.access_controls", False),
+        ("update:module.stack.aws_*.access_*", "update", STACK, True),
+        ("update:module.stack.aws_*.access_*", "update", 'module.stack["a"].aws_iam_role.access_controls', True),
+        ("update:module.stack.gcp_*.*", "update", STACK, False),
+        ('update:module.x["a.b"].*.y', "update", 'module.x["a.b"].aws_thing.y', True),
+        ('update:module.x.*.y', "update", 'module.x["a.b[0]\\"q"].aws_thing.y', True),
+        ("replace:aws_instance.web", "replace", "aws_instance.web[3]", True),
+        ("read:data.aws_iam_policy_document.*", "read", "data.aws_iam_policy_document.access", True),
+        ("update:output.*", "update", "output.endpoint", True),
+        ("update:aws_instance.web", "update", "module.a.aws_instance.web", False),  # anchored at both ends
+    ],
+)
+def test_wildcard_matching(rule: str, action: str, address: str, expected: bool) -> None:
+    assert parse_wildcard(rule).matches(action, parse_address(address)) is expected
+
+
+def test_instance_keys_with_dots_brackets_and_quotes_parse_as_one_part() -> None:
+    parts = parse_address('module.x["a.b[0]\\"q"].aws_thing.y')
+    assert parts[1] == Part("x", 'a.b[0]"q')
+    assert len(parts) == 4
+    assert parse_address("aws_instance.web[12]")[1] == Part("web", 12)
+
+
+@pytest.mark.parametrize(
+    ("rule", "position", "problem"),
+    [
+        ("module.stack.*", 14, "expected ACTION:ADDRESS"),
+        ("upgrade:module.stack", 0, "unknown action"),
+        ("update:module..stack", 14, "empty part"),
+        ("update:module.stack.", 19, "trailing '.'"),
+        ('update:module.stack["us-east-1.x', 19, "unterminated string key"),
+        ("update:module.stack[abc].x", 20, "instance key must be"),
+        ("update:module.st**ack", 16, "'**' must be a whole part"),
+        ("update:", 7, "empty address"),
+        ("update:module.stack[0]x", 22, "unexpected 'x'"),
+    ],
+)
+def test_malformed_wildcard_is_a_usage_error_pointing_at_the_character(rule: str, position: int, problem: str) -> None:
+    with pytest.raises(WildcardError) as caught:
+        parse_wildcard(rule)
+    assert caught.value.position == position
+    assert problem in str(caught.value)
+    assert caught.value.exit_code is ExitCode.USAGE
+    caret_line = str(caught.value).splitlines()[-1]
+    assert caret_line.index("^") - 2 == position  # the caret sits under the bad character
+
+
+names = st.text(alphabet="abcdefghij_-", min_size=1, max_size=6)
+keys = st.one_of(st.none(), st.integers(0, 99), st.text(alphabet='ab.[]"\\ -1', min_size=0, max_size=6))
+addresses = st.lists(st.builds(Part, names, keys), min_size=1, max_size=6).map(tuple)
+
+
+@given(addresses)
+def test_formatting_then_parsing_an_address_round_trips(parts: tuple[Part, ...]) -> None:
+    assert parse_address(format_address(parts)) == parts
+
+
+@given(addresses)
+def test_an_address_matches_itself_written_as_a_rule_and_double_star(parts: tuple[Part, ...]) -> None:
+    text = format_address(parts)
+    assert parse_wildcard(f"update:{text}").matches("update", parts)
+    assert parse_wildcard("*:**").matches("delete", parts)
+    unkeyed = ".".join(p.name for p in parts)
+    assert parse_wildcard(f"update:{unkeyed}").matches("update", parts)  # no key matches every instance
+    assert not parse_wildcard(f"update:{text}.extra").matches("update", parts)

@@ -1,0 +1,1 @@
+"""Batch review and apply: select the runs of a commit, decide with wildcard rules, group, apply safely."""

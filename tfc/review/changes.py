@@ -1,0 +1,103 @@
+"""What a Terraform JSON plan would do, reduced to the facts the review decides on and shows."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any
+
+from tfc.errors import MalformedResponse
+from tfc.review.address import AddressSyntaxError, Part, parse_address
+
+
+class Kind(StrEnum):
+    RESOURCE = "resource"  # resource_changes: what the apply will do
+    OUTPUT = "output"  # output_changes
+    DRIFT = "drift"  # resource_drift: what changed outside Terraform since the last apply
+
+
+@dataclass(frozen=True, slots=True)
+class Change:
+    kind: Kind
+    address: str
+    action: str  # create | update | delete | replace | read | no-op | forget
+    parts: tuple[Part, ...]
+    before: Any = None
+    after: Any = None
+    after_unknown: Any = field(default=None, repr=False)
+    before_sensitive: Any = field(default=None, repr=False)
+    after_sensitive: Any = field(default=None, repr=False)
+
+
+@dataclass(frozen=True, slots=True)
+class PlanChanges:
+    resources: tuple[Change, ...]  # every resource change other than no-op
+    outputs: tuple[Change, ...]  # every output change other than no-op
+    drift: tuple[Change, ...]
+    errored: bool = False
+
+    @property
+    def actionable(self) -> tuple[Change, ...]:
+        """The changes an apply would make; each must be allowed by a rule."""
+        return self.resources + self.outputs
+
+
+def action_name(actions: Sequence[str]) -> str:
+    """Terraform's action list as one word; both replace orders are ``replace``."""
+    acts = tuple(actions)
+    if acts in (("delete", "create"), ("create", "delete")):
+        return "replace"
+    if len(acts) == 1:
+        return acts[0]
+    return "+".join(acts)  # e.g. create+forget: matches no rule but '*', shown as written
+
+
+def plan_changes(document: Mapping[str, Any], *, plan_id: str) -> PlanChanges:
+    """Reduce a JSON plan document; a malformed entry names the plan and the entry."""
+    return PlanChanges(
+        resources=tuple(_changes(document, "resource_changes", Kind.RESOURCE, plan_id)),
+        outputs=tuple(_changes(document, "output_changes", Kind.OUTPUT, plan_id)),
+        drift=tuple(_changes(document, "resource_drift", Kind.DRIFT, plan_id)),
+        errored=bool(document.get("errored", False)),
+    )
+
+
+def _changes(document: Mapping[str, Any], key: str, kind: Kind, plan_id: str) -> list[Change]:
+    raw = document.get(key) or ([] if kind is not Kind.OUTPUT else {})
+    entries: list[tuple[str, Any]]
+    if kind is Kind.OUTPUT:
+        if not isinstance(raw, Mapping):
+            raise MalformedResponse(f"plan {plan_id}: output_changes is not an object")
+        entries = [(f"output.{name}", {"address": f"output.{name}", "change": value}) for name, value in raw.items()]
+    else:
+        if not isinstance(raw, list):
+            raise MalformedResponse(f"plan {plan_id}: {key} is not a list")
+        entries = [(str(entry.get("address", "")) if isinstance(entry, Mapping) else "", entry) for entry in raw]
+    changes = []
+    for position, (address, entry) in enumerate(entries):
+        where = f"plan {plan_id}: {key}[{position}]" if kind is not Kind.OUTPUT else f"plan {plan_id}: {address}"
+        change = entry.get("change") if isinstance(entry, Mapping) else None
+        if not address or not isinstance(change, Mapping) or not isinstance(change.get("actions"), list):
+            raise MalformedResponse(f"{where}: missing address or change.actions")
+        action = action_name(change["actions"])
+        if action == "no-op":
+            continue
+        try:
+            parts = parse_address(address)
+        except AddressSyntaxError as exc:
+            raise MalformedResponse(f"{where}: unparseable address {address!r} ({exc})") from None
+        changes.append(
+            Change(
+                kind=kind,
+                address=address,
+                action=action,
+                parts=parts,
+                before=change.get("before"),
+                after=change.get("after"),
+                after_unknown=change.get("after_unknown"),
+                before_sensitive=change.get("before_sensitive"),
+                after_sensitive=change.get("after_sensitive"),
+            )
+        )
+    return changes

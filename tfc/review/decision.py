@@ -1,0 +1,71 @@
+"""The pure decision for one run: approve by rule, leave for a person, or skip — always with a reason."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from enum import StrEnum
+
+from tfc.review.changes import Change, PlanChanges
+from tfc.review.wildcard import Wildcard
+
+
+class Verdict(StrEnum):
+    APPROVE = "approve"  # every change is allowed by a --wildcard rule
+    REVIEW = "needs-review"  # left for a person (who may approve the group interactively)
+    FAILED = "failed"  # the run failed before it could be applied (e.g. an errored plan)
+    SKIP = "skip"  # not applicable: superseded, already applied, discarded…
+
+
+@dataclass(frozen=True, slots=True)
+class Decision:
+    verdict: Verdict
+    reason: str
+    rule: str | None = None
+
+
+POLICY_STATUSES = frozenset({"policy_override", "policy_soft_failed", "post_plan_awaiting_decision"})
+UNREVIEWABLE_REASONS_MAX = 3
+
+
+def decide_plan(changes: PlanChanges | None, rules: Sequence[Wildcard], *, unreadable: str | None = None) -> Decision:
+    """Decide a confirmable, current run from its plan. ``changes`` is None when the plan could not be read."""
+    if changes is None:
+        return Decision(Verdict.REVIEW, f"plan could not be read: {unreadable or 'no JSON output'}")
+    if changes.errored:
+        return Decision(Verdict.REVIEW, "the plan reports errors")
+    actionable = changes.actionable
+    if not actionable:
+        if changes.drift:
+            return Decision(Verdict.REVIEW, f"drift only: {len(changes.drift)} resource(s) changed outside Terraform")
+        return Decision(Verdict.REVIEW, "empty plan: nothing to apply")
+    if not rules:
+        return Decision(Verdict.REVIEW, "no --wildcard rule given")
+    used: list[str] = []
+    unmatched: list[Change] = []
+    for change in actionable:
+        rule = next((r for r in rules if r.matches(change.action, change.parts)), None)
+        if rule is None:
+            unmatched.append(change)
+        elif rule.text not in used:
+            used.append(rule.text)
+    if unmatched:
+        shown = ", ".join(f"{c.action} {c.address}" for c in unmatched[:UNREVIEWABLE_REASONS_MAX])
+        more = len(unmatched) - UNREVIEWABLE_REASONS_MAX
+        suffix = f" and {more} more" if more > 0 else ""
+        return Decision(Verdict.REVIEW, f"not covered by any --wildcard: {shown}{suffix}")
+    return Decision(Verdict.APPROVE, f"all {len(actionable)} change(s) match", rule=", ".join(used))
+
+
+def decide_unconfirmable(status: str) -> Decision:
+    """A run of the commit that is not waiting for confirmation: why it is reported and not applied."""
+    if status == "errored":
+        return Decision(Verdict.FAILED, "the run errored")
+    if status in POLICY_STATUSES:
+        return Decision(Verdict.REVIEW, f"policy check needs a person ({status})")
+    return Decision(Verdict.SKIP, f"not waiting for confirmation (status {status})")
+
+
+def superseded(current_run_id: str | None) -> Decision:
+    newer = f"run {current_run_id}" if current_run_id else "another run"
+    return Decision(Verdict.SKIP, f"superseded: {newer} is the workspace's current run")

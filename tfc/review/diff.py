@@ -1,0 +1,146 @@
+"""Attribute-level diffs of one change, with sensitive values masked and unknown values named.
+
+Values are rendered to strings here, once, so nothing downstream (terminal, JSON output, grouping) can show
+a sensitive value by accident. JSON documents held in string attributes (IAM policies, for instance) are
+expanded, so a one-ARN change in a policy is one line, not two walls of text.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from tfc.review.changes import Change
+
+SENSITIVE = "(sensitive value)"
+UNKNOWN = "(known after apply)"
+ABSENT = "(none)"
+_MISSING = object()
+
+
+@dataclass(frozen=True, slots=True)
+class AttributeChange:
+    path: str
+    before: str
+    after: str
+
+
+def attribute_diff(change: Change) -> tuple[AttributeChange, ...]:
+    out: list[AttributeChange] = []
+    before = _MISSING if change.before is None else change.before
+    after = _MISSING if change.after is None else change.after
+    _walk("", before, after, change.before_sensitive, change.after_sensitive, change.after_unknown, out)
+    return tuple(out)
+
+
+def render(value: Any) -> str:
+    if value is _MISSING:
+        return ABSENT
+    return json.dumps(value, sort_keys=True, ensure_ascii=False)
+
+
+def _sub(marker: Any, key: str | int) -> Any:
+    if isinstance(marker, dict) and isinstance(key, str):
+        return marker.get(key)
+    if isinstance(marker, list) and isinstance(key, int) and key < len(marker):
+        return marker[key]
+    return None
+
+
+def _has_true(marker: Any) -> bool:
+    if marker is True:
+        return True
+    if isinstance(marker, dict):
+        return any(_has_true(v) for v in marker.values())
+    if isinstance(marker, list):
+        return any(_has_true(v) for v in marker)
+    return False
+
+
+def _join(path: str, key: str | int) -> str:
+    if isinstance(key, int):
+        return f"{path}[{key}]"
+    return f"{path}.{key}" if path else key
+
+
+def _walk(
+    path: str, before: Any, after: Any, b_sens: Any, a_sens: Any, unknown: Any, out: list[AttributeChange]
+) -> None:
+    if b_sens is True or a_sens is True:
+        if unknown is True or before != after:
+            shown_before = ABSENT if before is _MISSING else (SENSITIVE if b_sens is True else render(before))
+            shown_after = UNKNOWN if unknown is True else (SENSITIVE if a_sens is True else render(after))
+            out.append(AttributeChange(path, shown_before, shown_after))
+        return
+    if unknown is True:
+        out.append(AttributeChange(path, _masked_render(before, b_sens), UNKNOWN))
+        return
+    if isinstance(before, dict | type(_MISSING)) and isinstance(after, dict | type(_MISSING)) and (
+        isinstance(before, dict) or isinstance(after, dict)
+    ):
+        b = before if isinstance(before, dict) else {}
+        a = after if isinstance(after, dict) else {}
+        for key in sorted(set(b) | set(a) | _true_keys(unknown)):
+            _walk(
+                _join(path, key),
+                b.get(key, _MISSING),
+                a.get(key, _MISSING),
+                _sub(b_sens, key),
+                _sub(a_sens, key),
+                _sub(unknown, key),
+                out,
+            )
+        return
+    if isinstance(before, list) and isinstance(after, list) and len(before) == len(after):
+        for index in range(len(before)):
+            _walk(
+                _join(path, index),
+                before[index],
+                after[index],
+                _sub(b_sens, index),
+                _sub(a_sens, index),
+                _sub(unknown, index),
+                out,
+            )
+        return
+    if before == after:
+        return
+    decoded_before, decoded_after = _json_document(before), _json_document(after)
+    if decoded_before is not None and decoded_after is not None and not _has_true(b_sens) and not _has_true(a_sens):
+        inner: list[AttributeChange] = []
+        _walk("", decoded_before, decoded_after, None, None, None, inner)
+        out.extend(AttributeChange(f"{path} (json) {c.path}".rstrip(), c.before, c.after) for c in inner)
+        return
+    out.append(AttributeChange(path, _masked_render(before, b_sens), _masked_render(after, a_sens)))
+
+
+def _true_keys(marker: Any) -> set[str]:
+    return {k for k, v in marker.items() if _has_true(v)} if isinstance(marker, dict) else set()
+
+
+def _masked_render(value: Any, sensitive: Any) -> str:
+    """Render a whole value, replacing any part the marker flags as sensitive."""
+    if value is _MISSING:
+        return ABSENT
+    return render(_mask(value, sensitive))
+
+
+def _mask(value: Any, sensitive: Any) -> Any:
+    if sensitive is True:
+        return SENSITIVE
+    if isinstance(value, dict):
+        return {k: _mask(v, _sub(sensitive, k)) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_mask(v, _sub(sensitive, i)) for i, v in enumerate(value)]
+    return value
+
+
+def _json_document(value: Any) -> Any:
+    if not isinstance(value, str) or not value.lstrip().startswith(("{", "[")):
+        return None
+    try:
+        decoded = json.loads(value)
+    except ValueError:
+        return None
+    return decoded if isinstance(decoded, dict | list) else None

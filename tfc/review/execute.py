@@ -1,0 +1,144 @@
+"""Apply approved runs safely: re-read each run right before applying, never apply anything stale.
+
+An apply is not idempotent, so it is never retried blindly: after a lost response or a server error the
+run is re-read, and only a run that is still waiting for confirmation, unchanged, is tried once more.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from enum import StrEnum
+
+from tfc.client import TfcClient
+from tfc.errors import Conflict, RateLimited, ServerError, TfcError, TransportError
+from tfc.models import Plan, Run
+from tfc.review.assess import Assessed
+
+_REREAD_INCLUDES = ("plan", "workspace")
+PAST_CONFIRMATION = frozenset(
+    {"confirmed", "apply_queued", "queuing_apply", "pre_apply_running", "pre_apply_completed", "applying", "applied"}
+)
+FINAL_STATUSES = frozenset(
+    {"applied", "errored", "discarded", "canceled", "force_canceled", "planned_and_finished", "policy_soft_failed"}
+)
+
+
+class Outcome(StrEnum):
+    APPLYING = "applying"  # confirmed by us; TFC is applying it
+    APPLIED = "applied"  # followed to the end with --wait
+    APPLY_FAILED = "apply-failed"  # followed to the end: errored, canceled…
+    SKIPPED = "skipped"  # changed since review: not applied
+    FAILED = "failed"  # our request failed
+
+
+@dataclass(frozen=True, slots=True)
+class Result:
+    item: Assessed
+    outcome: Outcome
+    detail: str
+
+
+def plan_fingerprint(plan: Plan | None) -> tuple[object, ...] | None:
+    if plan is None:
+        return None
+    return (plan.id, plan.status, plan.has_changes, plan.resource_additions, plan.resource_changes,
+            plan.resource_destructions, plan.resource_imports)
+
+
+def staleness(reviewed: Assessed, fresh: Run) -> str | None:
+    """Why the fresh run may not be applied on the strength of the review, or None when it may."""
+    workspace = fresh.workspace
+    if workspace is None:
+        return "the re-read did not include the workspace"
+    if workspace.current_run_id != fresh.id:
+        return f"superseded since review: {workspace.current_run_id or 'another run'} is now current"
+    if not fresh.is_confirmable:
+        return f"no longer waiting for confirmation (status {fresh.status})"
+    if fresh.plan_id != reviewed.run.plan_id:
+        return f"plan changed since review ({reviewed.run.plan_id} -> {fresh.plan_id})"
+    if plan_fingerprint(fresh.plan) != plan_fingerprint(reviewed.run.plan):
+        return "plan summary changed since review"
+    return None
+
+
+def apply_one(client: TfcClient, item: Assessed, comment: str) -> Result:
+    for attempt in (1, 2):
+        try:
+            fresh = client.get_run(item.run.id, include=_REREAD_INCLUDES)
+        except TfcError as exc:
+            return Result(item, Outcome.FAILED, f"could not re-read the run: {exc}")
+        reason = staleness(item, fresh)
+        if reason is not None:
+            if attempt == 2 and fresh.status in PAST_CONFIRMATION:
+                return Result(item, Outcome.APPLYING, f"confirmed (status {fresh.status})")
+            return Result(item, Outcome.SKIPPED, reason)
+        try:
+            client.apply_run(item.run.id, comment=comment)
+            return Result(item, Outcome.APPLYING, "confirmed")
+        except Conflict:
+            return _after_conflict(client, item)
+        except (TransportError, ServerError, RateLimited) as exc:
+            if attempt == 2:
+                return Result(item, Outcome.FAILED, f"apply request failed twice: {exc}")
+        except TfcError as exc:
+            return Result(item, Outcome.FAILED, f"apply refused: {exc}")
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
+def _after_conflict(client: TfcClient, item: Assessed) -> Result:
+    try:
+        fresh = client.get_run(item.run.id, include=_REREAD_INCLUDES)
+    except TfcError as exc:
+        return Result(item, Outcome.FAILED, f"409 on apply and the re-read failed: {exc}")
+    if fresh.status in PAST_CONFIRMATION:
+        return Result(item, Outcome.SKIPPED, f"already confirmed by someone else (status {fresh.status})")
+    return Result(item, Outcome.FAILED, f"TFC refused the apply (409, status {fresh.status})")
+
+
+def apply_all(
+    client: TfcClient,
+    items: Sequence[Assessed],
+    comment_for: Callable[[Assessed], str],
+    *,
+    on_done: Callable[[Result], None] | None = None,
+) -> list[Result]:
+    def work(item: Assessed) -> Result:
+        result = apply_one(client, item, comment_for(item))
+        if on_done is not None:
+            on_done(result)
+        return result
+
+    return client.map(work, items)
+
+
+def wait_for(
+    client: TfcClient,
+    results: Sequence[Result],
+    *,
+    poll_seconds: float = 5.0,
+    sleep: Callable[[float], None] = time.sleep,
+    on_done: Callable[[Result], None] | None = None,
+) -> list[Result]:
+    """Follow confirmed runs until each reaches a final status."""
+
+    def follow(result: Result) -> Result:
+        if result.outcome is not Outcome.APPLYING:
+            return result
+        while True:
+            try:
+                run = client.get_run(result.item.run.id, include=())
+            except TfcError as exc:
+                final = Result(result.item, Outcome.FAILED, f"lost track of the apply: {exc}")
+                break
+            if run.status in FINAL_STATUSES:
+                outcome = Outcome.APPLIED if run.status == "applied" else Outcome.APPLY_FAILED
+                final = Result(result.item, outcome, f"status {run.status}")
+                break
+            sleep(poll_seconds)
+        if on_done is not None:
+            on_done(final)
+        return final
+
+    return client.map(follow, results)
