@@ -1,0 +1,119 @@
+"""Applying is guarded by a fresh re-read; a lost apply response is resolved by reading, never by blind retry."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import httpx
+import pytest
+import respx
+
+from tfc.client import TfcClient
+from tfc.models import Plan, Run, Workspace
+from tfc.review.assess import Assessed
+from tfc.review.decision import Decision, Verdict
+from tfc.review.execute import Outcome, Result, apply_one, wait_for
+
+from ..tfc.helpers import API, FakeClock, make_client
+
+
+def run_document(status: str = "planned", *, current: str = "run-1", plan_id: str = "plan-1",
+                 additions: int = 0, changes: int = 1) -> dict[str, Any]:
+    return {
+        "data": {
+            "id": "run-1", "type": "runs",
+            "attributes": {"status": status, "actions": {"is-confirmable": status == "planned"}},
+            "relationships": {"workspace": {"data": {"id": "ws-1", "type": "workspaces"}},
+                              "plan": {"data": {"id": plan_id, "type": "plans"}}},
+        },
+        "included": [
+            {"id": "ws-1", "type": "workspaces", "attributes": {"name": "deploy-1"},
+             "relationships": {"current-run": {"data": {"id": current, "type": "runs"}}}},
+            {"id": plan_id, "type": "plans", "attributes": {"status": "finished", "has-changes": True,
+                                                             "resource-additions": additions,
+                                                             "resource-changes": changes}},
+        ],
+    }
+
+
+def reviewed() -> Assessed:
+    plan = Plan(id="plan-1", status="finished", has_changes=True, resource_changes=1)
+    run = Run(id="run-1", status="planned", is_confirmable=True, plan_id="plan-1", plan=plan)
+    return Assessed(run, Workspace(id="ws-1", name="deploy-1", current_run_id="run-1"),
+                    Decision(Verdict.APPROVE, "ok", "update:**"), None, "hash", "sig")
+
+
+@pytest.fixture
+def client() -> Iterator[TfcClient]:
+    with make_client(FakeClock()) as c:
+        yield c
+
+
+@pytest.fixture
+def router() -> Iterator[respx.MockRouter]:
+    with respx.mock(assert_all_mocked=True, assert_all_called=False) as mock:
+        yield mock
+
+
+def test_unchanged_run_is_applied_with_the_comment(router: respx.MockRouter, client: TfcClient) -> None:
+    router.get(f"{API}/runs/run-1").respond(200, json=run_document())
+    apply = router.post(f"{API}/runs/run-1/actions/apply").respond(202)
+    result = apply_one(client, reviewed(), "approved by rule update:**")
+    assert result.outcome is Outcome.APPLYING
+    assert apply.call_count == 1
+    assert apply.calls[0].request.content == b'{"comment":"approved by rule update:**"}'
+    assert client.stats.requests == 2
+
+
+@pytest.mark.parametrize(
+    ("document", "reason"),
+    [
+        (run_document(current="run-2"), "superseded since review: run-2 is now current"),
+        (run_document("discarded"), "no longer waiting for confirmation (status discarded)"),
+        (run_document(plan_id="plan-2"), "plan changed since review (plan-1 -> plan-2)"),
+        (run_document(additions=3), "plan summary changed since review"),
+    ],
+)
+def test_anything_changed_since_review_is_skipped(router: respx.MockRouter, client: TfcClient,
+                                                  document: dict[str, Any], reason: str) -> None:
+    router.get(f"{API}/runs/run-1").respond(200, json=document)
+    apply = router.post(f"{API}/runs/run-1/actions/apply").respond(202)
+    result = apply_one(client, reviewed(), "c")
+    assert (result.outcome, result.detail) == (Outcome.SKIPPED, reason)
+    assert apply.call_count == 0
+
+
+def test_lost_apply_response_that_landed_is_not_sent_again(router: respx.MockRouter, client: TfcClient) -> None:
+    router.get(f"{API}/runs/run-1").mock(side_effect=[httpx.Response(200, json=run_document()),
+                                                      httpx.Response(200, json=run_document("applying"))])
+    apply = router.post(f"{API}/runs/run-1/actions/apply").mock(side_effect=httpx.ReadError("connection dropped"))
+    result = apply_one(client, reviewed(), "c")
+    assert result.outcome is Outcome.APPLYING
+    assert apply.call_count == 1
+
+
+def test_lost_apply_that_did_not_land_is_tried_once_more(router: respx.MockRouter, client: TfcClient) -> None:
+    router.get(f"{API}/runs/run-1").respond(200, json=run_document())
+    apply = router.post(f"{API}/runs/run-1/actions/apply").mock(
+        side_effect=[httpx.Response(503), httpx.Response(202)])
+    assert apply_one(client, reviewed(), "c").outcome is Outcome.APPLYING
+    assert apply.call_count == 2
+
+
+def test_conflict_because_someone_else_applied(router: respx.MockRouter, client: TfcClient) -> None:
+    router.get(f"{API}/runs/run-1").mock(side_effect=[httpx.Response(200, json=run_document()),
+                                                      httpx.Response(200, json=run_document("confirmed"))])
+    router.post(f"{API}/runs/run-1/actions/apply").respond(409, json={"errors": [{"status": "409"}]})
+    result = apply_one(client, reviewed(), "c")
+    assert (result.outcome, result.detail) == (Outcome.SKIPPED, "already confirmed by someone else (status confirmed)")
+
+
+def test_wait_follows_until_final(router: respx.MockRouter, client: TfcClient) -> None:
+    statuses = ["applying", "applying", "applied"]
+    router.get(f"{API}/runs/run-1").mock(side_effect=[httpx.Response(200, json=run_document(s)) for s in statuses])
+    sleeps: list[float] = []
+    (final,) = wait_for(client, [Result(reviewed(), Outcome.APPLYING, "confirmed")], poll_seconds=2.0,
+                        sleep=sleeps.append)
+    assert final.outcome is Outcome.APPLIED
+    assert sleeps == [2.0, 2.0]
