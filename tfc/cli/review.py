@@ -5,6 +5,7 @@ from __future__ import annotations
 import sys
 import time
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -160,7 +161,7 @@ def _review(
     decisions: dict[str, Any] = {"commit": selection.commit, "dry_run": dry_run}
     decisions["decisions"] = [decision_record(item, n) for n, g in enumerate(groups, 1) for item in g.members]
     decisions["reported"] = [reported_record(r) for r in selection.reported]
-    left = sum(1 for item in assessed if item not in approved) + sum(
+    left = sum(1 for item in assessed if item.run.id not in approved) + sum(
         1 for r in selection.reported if r.decision.verdict in (Verdict.REVIEW, Verdict.FAILED)
     )
     if dry_run or not approved:
@@ -172,7 +173,7 @@ def _review(
         human.print("nothing applied")
         return int(ExitCode.ATTENTION)
     audit = AuditLog(audit_log or default_audit_path())
-    _audit_unapplied(audit, selection, assessed, approved, groups)
+    _audit_unapplied(audit, selection, assessed, approved)
     results = _apply(client, selection, approved, audit, wait=wait)
     render_results(human, results)
     applied = sum(1 for r in results if r.outcome in (Outcome.APPLYING, Outcome.APPLIED))
@@ -183,13 +184,19 @@ def _review(
     return int(ExitCode.ATTENTION if left or applied < len(results) else ExitCode.OK)
 
 
-def _choose(groups: Sequence[Group], console: Console, *, ask: bool) -> dict[Assessed, str]:
-    """The runs to apply, each with who approved it: a rule, or the person who reviewed its group."""
-    approved: dict[Assessed, str] = {}
+@dataclass(frozen=True, slots=True)
+class Approval:
+    item: Assessed
+    by: str  # "rule …" or "review by a person"
+
+
+def _choose(groups: Sequence[Group], console: Console, *, ask: bool) -> dict[str, Approval]:
+    """The runs to apply by run id, each with who approved it: a rule, or the person who reviewed its group."""
+    approved: dict[str, Approval] = {}
     for number, grp in enumerate(groups, 1):
         if grp.decision.verdict is Verdict.APPROVE:
             for item in grp.members:
-                approved[item] = f"rule {grp.decision.rule}"
+                approved[item.run.id] = Approval(item, f"rule {grp.decision.rule}")
         elif ask and grp.reviewable:
             render_group(console, number, grp, details=True, max_workspaces=len(grp.members))
             answer = Prompt.ask(
@@ -202,7 +209,7 @@ def _choose(groups: Sequence[Group], console: Console, *, ask: bool) -> dict[Ass
                 break
             if answer == "approve":
                 for item in grp.members:
-                    approved[item] = "review by a person"
+                    approved[item.run.id] = Approval(item, "review by a person")
     return approved
 
 
@@ -212,11 +219,10 @@ def _comment(selection: Selection, approved_by: str, user: str) -> str:
 
 
 def _audit_unapplied(
-    audit: AuditLog, selection: Selection, assessed: Sequence[Assessed], approved: dict[Assessed, str],
-    groups: Sequence[Group],
+    audit: AuditLog, selection: Selection, assessed: Sequence[Assessed], approved: dict[str, Approval]
 ) -> None:
     for item in assessed:
-        if item not in approved:
+        if item.run.id not in approved:
             audit.record(commit=selection.commit, workspace=item.workspace.name, run_id=item.run.id,
                          plan_hash=item.plan_hash, decision=str(item.decision.verdict), rule=item.decision.rule,
                          reason=item.decision.reason, outcome="not-applied")
@@ -227,15 +233,15 @@ def _audit_unapplied(
 
 
 def _apply(
-    client: TfcClient, selection: Selection, approved: dict[Assessed, str], audit: AuditLog, *, wait: bool
+    client: TfcClient, selection: Selection, approved: dict[str, Approval], audit: AuditLog, *, wait: bool
 ) -> list[Result]:
     def record(result: Result, event: str) -> None:
         item = result.item
         audit.record(event=event, commit=selection.commit, workspace=item.workspace.name, run_id=item.run.id,
-                     plan_hash=item.plan_hash, decision="approve", rule=approved[item],
+                     plan_hash=item.plan_hash, decision="approve", rule=approved[item.run.id].by,
                      outcome=str(result.outcome), detail=result.detail)
 
-    items = list(approved)
+    items = [approval.item for approval in approved.values()]
     with _progress(stderr, stderr.is_terminal) as progress:
         task = progress.add_task("applying", total=len(items), detail="")
         counts = {"ok": 0, "not": 0}
@@ -245,7 +251,10 @@ def _apply(
             counts["ok" if result.outcome is Outcome.APPLYING else "not"] += 1
             progress.update(task, advance=1, detail=f"confirmed {counts['ok']} · not applied {counts['not']}")
 
-        results = apply_all(client, items, lambda item: _comment(selection, approved[item], audit.user), on_done=done)
+        def comment(item: Assessed) -> str:
+            return _comment(selection, approved[item.run.id].by, audit.user)
+
+        results = apply_all(client, items, comment, on_done=done)
         if wait:
             follow = progress.add_task("waiting", total=sum(1 for r in results if r.outcome is Outcome.APPLYING),
                                        detail="")
