@@ -63,10 +63,16 @@ def get_client(ctx: typer.Context) -> TfcClient:
     if state.clients:
         return state.clients[0]
     if state.sandbox:
-        from tfc.sandbox import Sandbox  # type: ignore[import-not-found]  # TEMP until the sandbox lands
+        from tfc.sandbox import Sandbox  # imported lazily: only the sandbox needs Flask
 
-        sandbox = Sandbox.from_scenario(_scenario_source(state.sandbox))
-        client: TfcClient = sandbox.client()
+        # The sandbox plays a TFC whose rate limit is the client's (TFC's 30/s unless --rate-limit says otherwise).
+        rate = state.flags.rate_limit_per_second or 30.0
+        sandbox = Sandbox.from_scenario(_scenario_source(state.sandbox), rate_limit=rate)
+        overrides: dict[str, Any] = {"rate_limit_per_second": rate}
+        if state.flags.max_concurrency:
+            overrides["max_concurrency"] = state.flags.max_concurrency
+        client = sandbox.client(**overrides)
+        ctx.find_root().call_on_close(sandbox.close)
         if state.flags.organization and state.flags.organization != sandbox.organization:
             stderr.print(
                 f"[yellow]note:[/] the sandbox serves organization {sandbox.organization!r}, "

@@ -92,12 +92,12 @@ def _walk(
                 out,
             )
         return
-    if isinstance(before, list) and isinstance(after, list) and len(before) == len(after):
-        for index in range(len(before)):
+    if isinstance(before, list) and isinstance(after, list):
+        for index in range(max(len(before), len(after))):
             _walk(
                 _join(path, index),
-                before[index],
-                after[index],
+                before[index] if index < len(before) else _MISSING,
+                after[index] if index < len(after) else _MISSING,
                 _sub(b_sens, index),
                 _sub(a_sens, index),
                 _sub(unknown, index),

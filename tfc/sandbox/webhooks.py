@@ -1,0 +1,106 @@
+"""Notification configurations fire TFC-shaped generic webhooks, signed with X-TFE-Notification-Signature."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import httpx
+
+from tfc.sandbox.documents import created_at
+from tfc.sandbox.world import Event, NotificationRec, World
+
+SIGNATURE_HEADER = "X-TFE-Notification-Signature"
+MESSAGES = {
+    "run:created": "Run Created",
+    "run:planning": "Run Planning",
+    "run:needs_attention": "Run Needs Attention",
+    "run:applying": "Run Applying",
+    "run:completed": "Run Completed",
+    "run:errored": "Run Errored",
+}
+
+
+def sign(body: bytes, token: str) -> str:
+    return hmac.new(token.encode(), body, hashlib.sha512).hexdigest()
+
+
+class Deliverer:
+    """Posts webhooks synchronously after the request that caused them (so tests see them at once)."""
+
+    def __init__(self, world: World, *, app_url: Callable[[], str], transport: httpx.BaseTransport | None = None):
+        self.world = world
+        self.app_url = app_url
+        self._http = httpx.Client(timeout=5.0, transport=transport)
+        self.sent: list[dict[str, Any]] = []  # every delivery attempt: url, trigger, status
+
+    def close(self) -> None:
+        self._http.close()
+
+    def deliver(self, events: Sequence[Event]) -> None:
+        with self.world.lock:
+            batch = [(config, self._payload(config, event)) for event in events for config in self._configs(event)]
+        for config, payload in batch:
+            self._post(config, payload)
+
+    def verify(self, config: NotificationRec) -> None:
+        payload = {
+            "payload_version": 1, "notification_configuration_id": config.id, "run_url": None, "run_id": None,
+            "run_message": None, "run_created_at": None, "run_created_by": None, "workspace_id": None,
+            "workspace_name": None, "organization_name": None,
+            "notifications": [{"message": f"Verification of {config.name}", "trigger": "verification",
+                               "run_status": None, "run_updated_at": None, "run_updated_by": None}],
+        }
+        response = self._post(config, payload)
+        with self.world.lock:
+            config.delivery_responses = [response]
+
+    def _configs(self, event: Event) -> list[NotificationRec]:
+        run = self.world.runs[event.run_id]
+        return [
+            c for c in self.world.notifications.values()
+            if c.workspace_id == run.workspace_id and c.enabled and event.trigger in c.triggers
+            and c.destination_type == "generic"
+        ]
+
+    def _payload(self, config: NotificationRec, event: Event) -> dict[str, Any]:
+        world = self.world
+        run = world.runs[event.run_id]
+        ws = world.workspaces[run.workspace_id]
+        ingress = world.ingress.get(world.cvs[run.cv_id].ingress_id or "")
+        return {
+            "payload_version": 1,
+            "notification_configuration_id": config.id,
+            "run_url": f"{self.app_url()}/app/{ws.organization}/{ws.name}/runs/{run.id}",
+            "run_id": run.id,
+            "run_message": run.message,
+            "run_created_at": created_at(run.created_at),
+            "run_created_by": ingress.sender_username if ingress else None,
+            "workspace_id": ws.id,
+            "workspace_name": ws.name,
+            "organization_name": ws.organization,
+            "notifications": [{"message": MESSAGES.get(event.trigger, event.trigger), "trigger": event.trigger,
+                               "run_status": run.status, "run_updated_at": created_at(world.clock()),
+                               "run_updated_by": None}],
+        }
+
+    def _post(self, config: NotificationRec, payload: dict[str, Any]) -> dict[str, Any]:
+        body = json.dumps(payload).encode()
+        headers = {"Content-Type": "application/json", "User-Agent": "TFE-Notifications (tfc-sandbox)"}
+        if config.token:
+            headers[SIGNATURE_HEADER] = sign(body, config.token)
+        trigger = payload["notifications"][0]["trigger"]
+        result: dict[str, Any]
+        try:
+            response = self._http.post(config.url, content=body, headers=headers)
+            result = {"url": config.url, "body": response.text[:1000], "code": str(response.status_code),
+                      "headers": dict(response.headers), "sent-at": created_at(self.world.clock()),
+                      "successful": str(response.is_success).lower()}
+        except httpx.HTTPError as exc:
+            result = {"url": config.url, "body": type(exc).__name__, "code": "", "headers": {},
+                      "sent-at": created_at(self.world.clock()), "successful": "false"}
+        self.sent.append({"configuration": config.id, "trigger": trigger, "code": result["code"]})
+        return result
