@@ -7,6 +7,8 @@ from pathlib import Path
 
 import pytest
 
+pytest_plugins = ["tfc.sandbox.pytest_plugin"]
+
 _SCRUBBED_PREFIXES = ("TFE_", "TF_TOKEN_", "TF_CLI_CONFIG_FILE", "AWS_", "SLACK_")
 
 

@@ -231,8 +231,7 @@ def agent_pool(pool: AgentPoolRec, agents: Sequence[AgentRec]) -> Resource:
             "organization-scoped": True,
             "agent-count": sum(1 for a in agents if a.status in ("idle", "busy", "unknown")),
         },
-        "relationships": {"agents": {"links": {"related": f"/api/v2/agent-pools/{pool.id}/agents"}},
-                          "organization": ref("organizations", pool.organization)},
+        "relationships": {"agents": {"links": {"related": f"/api/v2/agent-pools/{pool.id}/agents"}}},
     }
 
 

@@ -273,11 +273,11 @@ class World:
             progressed = False
             for run_id in sorted(self._moving, key=lambda r: self.runs[r].created_at):
                 run = self.runs[run_id]
-                if run.next_step_at is not None and run.next_step_at <= now and self._step(run, events):
+                if run.next_step_at is not None and run.next_step_at <= now and self._step(run, events, now):
                     progressed = True
         return events
 
-    def _step(self, run: RunRec, events: list[Event]) -> bool:
+    def _step(self, run: RunRec, events: list[Event], now: datetime) -> bool:
         ws = self.workspaces[run.workspace_id]
         plan = self.plans[run.plan_id]
         status = run.status
@@ -309,17 +309,17 @@ class World:
         if run.status in FINAL or run.status in CONFIRMABLE:
             self._moving.discard(run.id)
             run.next_step_at = None
-            self._start_next(ws)
+            self._start_next(ws, now)
         else:
-            run.next_step_at = self.clock() + self.step
+            run.next_step_at = now + self.step
         return True
 
-    def _start_next(self, ws: WorkspaceRec) -> None:
+    def _start_next(self, ws: WorkspaceRec, now: datetime) -> None:
         """A workspace whose run came to rest lets its current pending run start."""
         current = self.runs.get(ws.current_run_id or "")
         if current is not None and current.status == "pending":
             self._moving.add(current.id)
-            current.next_step_at = self.clock()
+            current.next_step_at = now
 
     def confirm(self, run: RunRec, events: list[Event]) -> None:
         self.set_status(run, "confirmed", events)
@@ -332,7 +332,7 @@ class World:
         self.set_status(run, status, events)
         self._moving.discard(run.id)
         run.next_step_at = None
-        self._start_next(self.workspaces[run.workspace_id])
+        self._start_next(self.workspaces[run.workspace_id], self.clock())
 
     def _finish_apply(self, run: RunRec, ws: WorkspaceRec, plan: PlanRec) -> None:
         previous = self.current_state_version(ws)

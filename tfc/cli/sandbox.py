@@ -1,0 +1,52 @@
+"""``tfc sandbox serve``: the TFC-compatible sandbox on a port, for any TFC client to use."""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+from tfc.errors import UsageError
+
+app = typer.Typer(help="The built-in TFC-compatible sandbox.", no_args_is_help=True)
+
+
+@app.command("serve")
+def serve(
+    scenario: Annotated[str, typer.Option(help="'demo' or a scenario YAML file (docs/sandbox.md).")] = "demo",
+    host: Annotated[str, typer.Option(help="Interface to bind.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port (0 picks a free one).")] = 8080,
+    lifecycle_seconds: Annotated[float, typer.Option(help="Seconds per run lifecycle step.")] = 3.0,
+    latency_ms: Annotated[float, typer.Option(help="Latency added to every request.")] = 0.0,
+    rate_limit: Annotated[float, typer.Option(help="Requests/second per token, as TFC; 0 turns it off.")] = 30.0,
+    faults: Annotated[
+        str | None, typer.Option(help="Injected faults, e.g. 5xx=0.05,429=0.02,drop=0.01,seed=7.")
+    ] = None,
+    seed: Annotated[int, typer.Option(help="Seed of the demo scenario.")] = 0,
+) -> None:
+    """Serve the sandbox until Ctrl-C; prints the base URL and a token to use."""
+    from tfc.sandbox import FaultSpec, Sandbox
+
+    try:
+        spec = FaultSpec.parse(faults) if faults else None
+    except ValueError as exc:
+        raise UsageError(f"--faults: {exc}") from None
+    source = scenario if scenario == "demo" else Path(scenario)
+    sandbox = Sandbox.from_scenario(source, lifecycle_seconds=lifecycle_seconds, latency_s=latency_ms / 1000,
+                                    rate_limit=rate_limit or None, faults=spec, seed=seed)
+    console = Console(highlight=False, soft_wrap=True)
+    with sandbox.serve(host, port) as base_url:
+        console.print(f"TFC sandbox serving organization [bold]{sandbox.organization}[/] at [bold]{base_url}[/]")
+        console.print(f"  export TFE_ADDRESS={base_url} TFE_TOKEN={sandbox.token} "
+                      f"TFE_ORGANIZATION={sandbox.organization}")
+        console.print(f'  curl -H "Authorization: Bearer {sandbox.token}" '
+                      f"{base_url}/api/v2/organizations/{sandbox.organization}/workspaces")
+        console.print("Ctrl-C stops it.")
+        try:
+            threading.Event().wait()
+        except KeyboardInterrupt:
+            console.print("stopped")
+    sandbox.close()
