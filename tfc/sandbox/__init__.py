@@ -78,7 +78,7 @@ class Sandbox:
         seed: int = 0,
         clock: Callable[[], datetime] = utc_now,
     ) -> Sandbox:
-        world = World(clock=clock, lifecycle_seconds=lifecycle_seconds)
+        world = World(clock=clock, lifecycle_seconds=lifecycle_seconds, seed=seed)
         if source == "demo":
             from tfc.sandbox.demo import DEMO_ORG, build_demo
 

@@ -32,7 +32,6 @@ from tfc.sandbox.world import (
     RunRec,
     WorkspaceRec,
     World,
-    new_id,
 )
 
 if TYPE_CHECKING:
@@ -374,12 +373,12 @@ def create_app(world: World, settings: Settings, deliverer: Deliverer) -> Flask:
         with world.lock:
             ws = workspace_or_404(str(ws_ref.get("id", "")))
             previous = world.runs.get(ws.current_run_id or "")
-            cv_id = previous.cv_id if previous else new_id("cv")
+            cv_id = previous.cv_id if previous else world.new_id("cv")
             if previous is None:
                 world.cvs[cv_id] = ConfigurationVersionRec(cv_id, None, source="tfe-api")
             now = world.clock()
-            run = RunRec(id=new_id("run"), workspace_id=ws.id, status="pending", created_at=now,
-                         plan_id=new_id("plan"), apply_id=new_id("apply"), cv_id=cv_id,
+            run = RunRec(id=world.new_id("run"), workspace_id=ws.id, status="pending", created_at=now,
+                         plan_id=world.new_id("plan"), apply_id=world.new_id("apply"), cv_id=cv_id,
                          message=str(attributes.get("message") or "Queued manually via the Terraform Enterprise API"),
                          source="tfe-api", plan_only=bool(attributes.get("plan-only")),
                          is_destroy=bool(attributes.get("is-destroy")))
@@ -418,7 +417,7 @@ def create_app(world: World, settings: Settings, deliverer: Deliverer) -> Flask:
         return Response(status=202)
 
     def add_comment(run: RunRec, text: str) -> CommentRec:
-        rec = CommentRec(new_id("wsc"), run.id, text, world.clock())
+        rec = CommentRec(world.new_id("wsc"), run.id, text, world.clock())
         world.comments[rec.id] = rec
         run.comment_ids.append(rec.id)
         return rec
@@ -573,7 +572,7 @@ def create_app(world: World, settings: Settings, deliverer: Deliverer) -> Flask:
             raise ApiProblem(422, "invalid attribute", "triggers must be a list of strings")
         with world.lock:
             workspace_or_404(ws_id)
-            rec = NotificationRec(id=new_id("nc"), workspace_id=ws_id, name=str(attributes["name"]),
+            rec = NotificationRec(id=world.new_id("nc"), workspace_id=ws_id, name=str(attributes["name"]),
                                   url=str(attributes.get("url") or ""),
                                   destination_type=str(attributes["destination-type"]),
                                   enabled=bool(attributes.get("enabled", False)), triggers=list(triggers),

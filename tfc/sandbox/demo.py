@@ -28,7 +28,6 @@ from tfc.sandbox.world import (
     WorkspaceRec,
     World,
     count_plan,
-    new_id,
 )
 
 DEMO_ORG = "demo-org"
@@ -134,11 +133,13 @@ def _agent_pools(world: World, rng: random.Random, now: datetime) -> dict[str, s
 
 def _add_run(world: World, ws: WorkspaceRec, *, sha: str, author: str, message: str, status: str,
              created: datetime, document: dict[str, Any] | None, errored_plan: bool = False) -> RunRec:
-    ingress = IngressRec(id=new_id("ia"), commit_sha=sha, commit_message=message, sender_username=author)
+    ingress = IngressRec(id=world.new_id("ia"), commit_sha=sha, commit_message=message,
+                         sender_username=author)
     world.ingress[ingress.id] = ingress
-    cv = ConfigurationVersionRec(id=new_id("cv"), ingress_id=ingress.id)
-    run = RunRec(id=new_id("run"), workspace_id=ws.id, status=status, created_at=created, plan_id=new_id("plan"),
-                 apply_id=new_id("apply"), cv_id=cv.id, message=message, errored_plan=errored_plan)
+    cv = ConfigurationVersionRec(id=world.new_id("cv"), ingress_id=ingress.id)
+    run = RunRec(id=world.new_id("run"), workspace_id=ws.id, status=status, created_at=created,
+                 plan_id=world.new_id("plan"), apply_id=world.new_id("apply"), cv_id=cv.id, message=message,
+                 errored_plan=errored_plan)
     plan = PlanRec(id=run.plan_id, run_id=run.id, document=document,
                    status="errored" if errored_plan else "finished")
     count_plan(plan)

@@ -28,7 +28,6 @@ from tfc.sandbox.world import (
     WorkspaceRec,
     World,
     count_plan,
-    new_id,
 )
 
 LINE = "__line__"
@@ -208,14 +207,16 @@ def _run(world: World, where: _Where, node: dict[str, Any], field: str, ws: Work
              for i, c in enumerate(where.get(node, "drift", field, list, default=[]))]
     outputs = {str(k): _strip(v) for k, v in where.get(node, "outputs", field, dict, default={}).items() if k != LINE}
     created = now - timedelta(minutes=where.get(node, "minutes_ago", field, (int, float), default=60))
-    ingress = IngressRec(id=new_id("ia"), commit_sha=commit, commit_message=where.get(node, "message", field, str,
-                         default="Scenario change"), sender_username=where.get(node, "author", field, str,
-                         default="scenario-author"), branch=where.get(node, "branch", field, str, default="main"))
+    message = where.get(node, "message", field, str, default="Scenario change")
+    author = where.get(node, "author", field, str, default="scenario-author")
+    branch = where.get(node, "branch", field, str, default="main")
+    ingress = IngressRec(id=world.new_id("ia"), commit_sha=commit, commit_message=message, sender_username=author,
+                         branch=branch)
     world.ingress[ingress.id] = ingress
-    cv = ConfigurationVersionRec(id=new_id("cv"), ingress_id=ingress.id)
-    run = RunRec(id=new_id("run"), workspace_id=ws.id, status=status, created_at=created, plan_id=new_id("plan"),
-                 apply_id=new_id("apply"), cv_id=cv.id, message=ingress.commit_message,
-                 errored_plan=status == "errored")
+    cv = ConfigurationVersionRec(id=world.new_id("cv"), ingress_id=ingress.id)
+    run = RunRec(id=world.new_id("run"), workspace_id=ws.id, status=status, created_at=created,
+                 plan_id=world.new_id("plan"), apply_id=world.new_id("apply"), cv_id=cv.id,
+                 message=ingress.commit_message, errored_plan=status == "errored")
     finished = status not in ("pending", "plan_queued", "planning") and status != "errored"
     document = {"format_version": "1.2", "terraform_version": "1.9.8", "resource_changes": changes,
                 "resource_drift": drift, "output_changes": outputs, "errored": False} if finished else None

@@ -6,7 +6,7 @@ callers hold it (``with world.lock``) around every read-modify-write.
 
 from __future__ import annotations
 
-import secrets
+import random
 import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -28,9 +28,7 @@ NON_FINAL = frozenset(
 STATUS_GROUPS = {"non_final": NON_FINAL, "final": FINAL, "discardable": DISCARDABLE - {"pending"}}
 
 
-def new_id(prefix: str) -> str:
-    alphabet = "ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz123456789"
-    return prefix + "-" + "".join(secrets.choice(alphabet) for _ in range(16))
+ID_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz123456789"
 
 
 @dataclass
@@ -178,8 +176,9 @@ TRIGGER_OF_STATUS = {
 class World:
     """All organizations' data and the run state machine."""
 
-    def __init__(self, *, clock: Clock, lifecycle_seconds: float) -> None:
+    def __init__(self, *, clock: Clock, lifecycle_seconds: float, seed: int = 0) -> None:
         self.lock = threading.RLock()
+        self._ids = random.Random(f"ids/{seed}")  # ids in creation order: a seeded sandbox is reproducible
         self.clock = clock
         self.step = timedelta(seconds=lifecycle_seconds)
         self.organizations: dict[str, dict[str, Any]] = {}
@@ -199,6 +198,10 @@ class World:
         self._state_versions: dict[str, list[StateVersionRec]] = {}  # per workspace, oldest first; lazy
         self._state_version_index: dict[str, StateVersionRec] = {}
         self._moving: set[str] = set()  # runs whose lifecycle is under way
+
+    def new_id(self, prefix: str) -> str:
+        with self.lock:
+            return prefix + "-" + "".join(self._ids.choice(ID_ALPHABET) for _ in range(16))
 
     # -- organizations and workspaces ---------------------------------------------------------------------
 
@@ -340,7 +343,7 @@ class World:
         ingress = self.ingress.get(self.cvs[run.cv_id].ingress_id or "")
         self.add_state_version(
             ws,
-            StateVersionRec(id=new_id("sv"), workspace_id=ws.id, serial=(previous.serial + 1) if previous else 1,
+            StateVersionRec(id=self.new_id("sv"), workspace_id=ws.id, serial=(previous.serial + 1) if previous else 1,
                             created_at=self.clock(), resources=resources, run_id=run.id,
                             commit_sha=ingress.commit_sha if ingress else None),
         )

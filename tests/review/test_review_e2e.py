@@ -1,0 +1,170 @@
+"""`tfc review` end to end on the sandbox's demo scenario: selection, decisions, groups, safe applies, faults."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from tfc.cli.app import main
+from tfc.client import TfcClient
+from tfc.review.assess import assess, group
+from tfc.review.decision import Verdict
+from tfc.review.execute import Outcome, apply_all
+from tfc.review.selection import Filters, select_runs
+from tfc.review.wildcard import parse_wildcard
+from tfc.sandbox import FaultSpec, Sandbox
+from tfc.sandbox.demo import DEMO_COMMIT
+
+RULES = [parse_wildcard("update:module.stack.*.access_controls")]
+DEPLOY = Filters(include_tags=("type:deploy",))
+
+
+def review(client: TfcClient):  # type: ignore[no-untyped-def]
+    selection = select_runs(client, "abcd1234", DEPLOY)
+    return selection, assess(client, selection.candidates, RULES)
+
+
+def test_the_demo_commit_is_selected_and_decided(sandbox_client: TfcClient) -> None:
+    selection, assessed = review(sandbox_client)
+    assert selection.commit == DEMO_COMMIT
+    assert len(selection.candidates) == 259  # 261 deploy runs minus the errored and the superseded one
+    reported = {r.decision.verdict: r for r in selection.reported}
+    assert set(reported) == {Verdict.FAILED, Verdict.SKIP}
+    assert reported[Verdict.SKIP].decision.reason.startswith("superseded: run run-")
+    assert all("type:deploy" in a.workspace.tag_names for a in assessed)  # the 9 region runs are excluded
+    verdicts = [a.decision.verdict for a in assessed]
+    assert verdicts.count(Verdict.APPROVE) == 258
+    (left,) = [a for a in assessed if a.decision.verdict is Verdict.REVIEW]
+    assert "delete module.stack[" in left.decision.reason and "aws_cloudwatch_log_group.legacy" in left.decision.reason
+    drifted = [a for a in assessed if a.changes and a.changes.drift]
+    assert len(drifted) == 1 and drifted[0].decision.verdict is Verdict.APPROVE
+
+
+def test_equal_plans_form_groups_by_region_set(sandbox_client: TfcClient) -> None:
+    _, assessed = review(sandbox_client)
+    groups = group(assessed)
+    approved = [g for g in groups if g.decision.verdict is Verdict.APPROVE]
+    assert sum(len(g.members) for g in approved) == 258
+    assert len(approved) <= 7  # five region sets, plus the one with drift: not one group per workspace
+    for grp in approved:
+        assert len({tuple(c.address for c in m.changes.actionable) for m in grp.members if m.changes}) == 1
+
+
+def test_approved_runs_are_applied_once_with_a_comment(sandbox_client: TfcClient) -> None:
+    _, assessed = review(sandbox_client)
+    approved = [a for a in assessed if a.decision.verdict is Verdict.APPROVE]
+    before = sandbox_client.stats.requests
+    results = apply_all(sandbox_client, approved, lambda a: f"commit {DEMO_COMMIT[:12]} approved by rule")
+    assert {r.outcome for r in results} == {Outcome.APPLYING}
+    assert sandbox_client.stats.requests - before == 2 * len(approved)  # re-read + apply (comment in the body)
+    sample = approved[:5]
+    for item in sample:
+        assert sandbox_client.get_run(item.run.id).status == "applied"
+        assert [c.body for c in sandbox_client.list_comments(item.run.id)] == [
+            f"commit {DEMO_COMMIT[:12]} approved by rule"]
+
+
+def test_a_run_replaced_between_review_and_apply_is_not_applied(sandbox_client: TfcClient) -> None:
+    _, assessed = review(sandbox_client)
+    target = next(a for a in assessed if a.decision.verdict is Verdict.APPROVE)
+    sandbox_client.discard_run(target.run.id)
+    newer = sandbox_client.create_run(target.workspace.id, message="a newer change")
+    (result,) = apply_all(sandbox_client, [target], lambda _: "c")
+    assert result.outcome is Outcome.SKIPPED
+    assert "superseded since review" in result.detail
+    assert sandbox_client.get_run(newer.id).status != "applied"
+
+
+def test_faults_change_no_decision_and_cause_no_double_apply(sandbox: Sandbox, sandbox_client: TfcClient) -> None:
+    _, clean = review(sandbox_client)
+    faulty = Sandbox.from_scenario("demo", rate_limit=None,
+                                   faults=FaultSpec(server_errors=0.04, rate_limits=0.04, drops=0.04, seed=5))
+    from tfc.sandbox import _InProcessTransport
+
+    client = TfcClient(faulty.settings(rate_limit_per_second=10_000), transport=_InProcessTransport(faulty.wsgi_app),
+                       sleep=lambda _: None)
+    _, noisy = review(client)
+    decisions = lambda items: sorted((a.workspace.name, a.decision.verdict, a.decision.reason) for a in items)  # noqa: E731
+    assert decisions(noisy) == decisions(clean)
+    approved = [a for a in noisy if a.decision.verdict is Verdict.APPROVE]
+    results = apply_all(client, approved, lambda _: "approved under faults")
+    assert faulty.injector is not None and sum(faulty.injector.injected.values()) > 20
+    by_outcome = {o: sum(1 for r in results if r.outcome is o) for o in Outcome}
+    assert by_outcome[Outcome.APPLYING] + by_outcome[Outcome.FAILED] == len(approved)
+    for item in approved:  # whatever happened on the wire, no run was confirmed twice
+        comments = [c.body for c in client.list_comments(item.run.id)]
+        assert comments.count("approved under faults") <= 1
+    assert by_outcome[Outcome.APPLYING] >= len(approved) - 5
+
+
+def run_cli(*args: str) -> int:
+    return main(["--sandbox", "demo", "--rate-limit", "10000", *args])
+
+
+def test_cli_review_yes_applies_what_the_rules_allow(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    audit = tmp_path / "audit.jsonl"
+    code = run_cli("review", "--commit", "abcd1234", "--wildcard", "update:module.stack.*.access_controls",
+                   "--include-tag", "type:deploy", "--yes", "--output", "json", "--audit-log", str(audit))
+    out = json.loads(capsys.readouterr().out)
+    assert code == 3  # the deleting run is left for a person and one run errored
+    assert sum(1 for d in out["decisions"] if d["verdict"] == "approve") == 258
+    assert {r["outcome"] for r in out["results"]} == {"applying"} and len(out["results"]) == 258
+    lines = [json.loads(line) for line in audit.read_text().splitlines()]
+    applied = [entry for entry in lines if entry.get("event") == "apply"]
+    assert len(applied) == 258
+    assert {"time", "user", "commit", "workspace", "run_id", "plan_hash", "decision", "rule", "outcome"} <= set(applied[0])
+    assert {entry["outcome"] for entry in lines if "event" not in entry} == {"not-applied"}
+
+
+def test_cli_dry_run_applies_nothing(capsys: pytest.CaptureFixture[str]) -> None:
+    code = run_cli("review", "--commit", "abcd1234", "--wildcard", "update:module.stack.*.access_controls",
+                   "--include-tag", "type:deploy", "--dry-run", "--output", "json")
+    out = json.loads(capsys.readouterr().out)
+    assert code == 3 and out["dry_run"] is True and "results" not in out
+    assert len(out["decisions"]) == 259 and len(out["reported"]) == 2
+
+
+def test_cli_without_a_terminal_or_yes_refuses(capsys: pytest.CaptureFixture[str]) -> None:
+    code = run_cli("review", "--commit", "abcd1234", "--wildcard", "update:module.stack.*.access_controls")
+    assert code == 2 and "pass --yes" in capsys.readouterr().err
+
+
+def test_cli_interactive_review_approves_a_group(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
+                                                 tmp_path: Path) -> None:
+    monkeypatch.setattr("sys.stdin.isatty", lambda: True)
+    answers = iter(["approve"])
+    monkeypatch.setattr("rich.prompt.Prompt.ask", lambda *a, **k: next(answers))
+    monkeypatch.setattr("typer.confirm", lambda *a, **k: True)
+    code = run_cli("review", "--commit", "abcd1234", "--wildcard", "update:module.stack.*.access_controls",
+                   "--include-tag", "type:deploy", "--output", "json", "--audit-log", str(tmp_path / "a.jsonl"))
+    out = json.loads(capsys.readouterr().out)
+    assert len(out["results"]) == 259  # the group that also deletes was approved by the person
+    assert code == 3  # the errored run still needs attention
+    audit = [json.loads(line) for line in (tmp_path / "a.jsonl").read_text().splitlines()]
+    assert sum(1 for entry in audit if entry.get("rule") == "review by a person") == 1
+
+
+@pytest.mark.parametrize(("rule", "position"), [("update:module..x", 14), ("upsert:x", 0)])
+def test_cli_malformed_wildcard_is_exit_2_with_a_caret(capsys: pytest.CaptureFixture[str], rule: str,
+                                                        position: int) -> None:
+    assert run_cli("review", "--commit", "abcd1234", "--wildcard", rule, "--dry-run") == 2
+    err = capsys.readouterr().err
+    assert rule in err and err.rstrip().splitlines()[-1].index("^") == position + 2
+
+
+def test_cli_status_counts_every_workspace_of_the_commit(capsys: pytest.CaptureFixture[str]) -> None:
+    code = run_cli("status", "--commit", "abcd1234", "--output", "json")
+    out = json.loads(capsys.readouterr().out)
+    assert out["counts"] == {"needs confirmation": 259 + 9, "errored": 1, "superseded": 1}
+    assert code == 3  # an errored run
+
+
+def test_cli_run_dry_run_and_queue(capsys: pytest.CaptureFixture[str]) -> None:
+    assert run_cli("run", "--workspace", "network-prod-00*", "--dry-run", "--output", "json") == 0
+    planned = json.loads(capsys.readouterr().out)["workspaces"]
+    assert planned and all(name.startswith("network-prod-00") for name in planned)
+    assert run_cli("run", "--workspace", "network-prod-00*", "--yes", "--output", "json") == 0
+    queued = json.loads(capsys.readouterr().out)
+    assert [q["workspace"] for q in queued] == planned and all(q["run_id"] for q in queued)
