@@ -20,7 +20,7 @@ from tfc.errors import ConfigError, Conflict
 from tfc.sandbox import FaultSpec, Sandbox
 from tfc.sandbox.webhooks import SIGNATURE_HEADER, sign
 
-SAMPLES = Path(__file__).resolve().parents[3] / "shared" / "tfc-samples"
+SAMPLES = Path(__file__).resolve().parents[1] / "fixtures" / "tfc-samples"
 SCENARIO = """\
 organization: acme
 token: acme-token

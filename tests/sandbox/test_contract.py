@@ -14,7 +14,7 @@ from tfc.errors import Conflict, NotFound, Unauthorized
 from tfc.sandbox import Sandbox
 from tfc.sandbox.demo import DEMO_COMMIT
 
-SAMPLES = Path(__file__).resolve().parents[3] / "shared" / "tfc-samples"
+SAMPLES = Path(__file__).resolve().parents[1] / "fixtures" / "tfc-samples"
 
 
 def sample(name: str) -> dict[str, Any]:

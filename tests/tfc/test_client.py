@@ -15,7 +15,7 @@ from tfc.models import Run
 
 from .helpers import API, TOKEN, FakeClock, make_client, page, workspace
 
-SAMPLES = Path(__file__).resolve().parents[3] / "shared" / "tfc-samples"
+SAMPLES = Path(__file__).resolve().parents[1] / "fixtures" / "tfc-samples"
 
 
 def _sample(name: str) -> dict:

@@ -17,7 +17,7 @@ from tfc.settings import (
     resolve_settings,
 )
 
-SAMPLE_CREDENTIALS = Path(__file__).resolve().parents[3] / "shared" / "tfc-samples" / "credentials.tfrc.json"
+SAMPLE_CREDENTIALS = Path(__file__).resolve().parents[1] / "fixtures" / "tfc-samples" / "credentials.tfrc.json"
 
 
 def _write_credentials(home: Path, mapping: dict[str, str]) -> Path:
