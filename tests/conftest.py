@@ -7,6 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.local_services import MotoServer, SlackServer
+
 pytest_plugins = ["tfc.sandbox.pytest_plugin"]
 
 _SCRUBBED_PREFIXES = ("TFE_", "TF_TOKEN_", "TF_CLI_CONFIG_FILE", "AWS_", "SLACK_")
@@ -31,3 +33,24 @@ def fake_home() -> Path:
     import os
 
     return Path(os.environ["HOME"])
+
+
+@pytest.fixture
+def moto_endpoint(monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+    """moto in server mode on 127.0.0.1; AWS credentials are fake and point boto3 nowhere else."""
+    for key, value in {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing",
+                       "AWS_DEFAULT_REGION": "eu-west-1"}.items():
+        monkeypatch.setenv(key, value)
+    with MotoServer() as endpoint:
+        monkeypatch.setenv("AWS_ENDPOINT_URL", endpoint)
+        yield endpoint
+
+
+@pytest.fixture
+def slack_server() -> Iterator[tuple[SlackServer, str]]:
+    """(the SlackServer recording calls, its base URL for slack-sdk's WebClient)."""
+    slack = SlackServer()
+    server, url = slack.serve()
+    yield slack, url
+    server.shutdown()
+    server.server_close()

@@ -46,6 +46,7 @@ class Workspace:
     agent_pool_id: str | None = None
     created_at: datetime | None = None
     organization: str | None = None
+    current_state_version_id: str | None = None
 
     def tag_value(self, key: str) -> str | None:
         """The value of a ``key:value`` tag name, or ``None`` when the workspace has no such tag."""
@@ -75,6 +76,7 @@ class Workspace:
             agent_pool_id=related_id(resource, "agent-pool"),
             created_at=parse_time(a.get("created-at")),
             organization=related_id(resource, "organization"),
+            current_state_version_id=related_id(resource, "current-state-version"),
         )
 
 

@@ -12,7 +12,7 @@ import typer
 from typer._click.exceptions import ClickException
 
 from tfc import __version__
-from tfc.cli import review, runs, sandbox, workspaces
+from tfc.cli import review, runs, sandbox, usage, workspaces
 from tfc.cli.context import CliState, OutputFormat, get_state, stderr
 from tfc.errors import ExitCode, TfcError
 from tfc.settings import SettingsFlags
@@ -99,6 +99,7 @@ app.add_typer(runs.app, name="runs")
 # --- registration of capability commands (one line each) ---
 review.register(app)
 app.add_typer(sandbox.app, name="sandbox")
+app.add_typer(usage.app, name="usage")
 # --- end of registration ---
 
 

@@ -284,21 +284,22 @@ def _history(ws: WorkspaceRec, d: DemoWorkspace, seed: int, now: datetime) -> li
     start = max(ws.created_at, now - timedelta(days=400))
     versions_count = rng.randrange(20, 45) if d.kind == "deploy" else rng.randrange(8, 30)
     span = (now - timedelta(days=1) - start).total_seconds()
-    moments = sorted(start + timedelta(seconds=rng.random() * span) for _ in range(versions_count))
-    counts = {(rtype, name, module): (len(d.regions) or 1) * rng.randrange(1, 4)
+    first = start + timedelta(hours=rng.randrange(1, 72))  # the workspace's first apply, soon after it starts
+    moments = [first, *sorted(first + timedelta(seconds=rng.random() * span) for _ in range(versions_count - 1))]
+    counts = {(rtype, name, module): (len(d.regions) or 1) * rng.randrange(2, 9)
               for rtype, name, module in BASE_RESOURCES[d.kind]}
     extra_types = ("aws_cloudwatch_metric_alarm", "aws_sns_topic", "aws_ssm_parameter", "aws_iam_policy")
     out: list[StateVersionRec] = []
     serial = 0
     for n, moment in enumerate(moments):
-        roll = rng.random()
-        if roll < 0.55:
+        roll = rng.random()  # about +25 % a year across the estate, with some churn
+        if roll < 0.3:
             key = rng.choice(list(counts))
             if not key[0].startswith("data."):
                 counts[key] += 1
-        elif roll < 0.7:
+        elif roll < 0.36:
             counts[(rng.choice(extra_types), f"extra_{n}", "root")] = rng.randrange(1, 3)
-        elif roll < 0.8:
+        elif roll < 0.5:
             key = rng.choice(list(counts))
             counts[key] = max(1, counts[key] - 1)
         serial += rng.randrange(1, 3)

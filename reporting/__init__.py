@@ -1,0 +1,1 @@
+"""Usage reports: resources under management (RUM) over time, rebuilt from state-version history."""
