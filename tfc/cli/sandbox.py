@@ -26,6 +26,7 @@ def serve(
         str | None, typer.Option(help="Injected faults, e.g. 5xx=0.05,429=0.02,drop=0.01,seed=7.")
     ] = None,
     seed: Annotated[int, typer.Option(help="Seed of the demo scenario.")] = 0,
+    access_log: Annotated[bool, typer.Option("--access-log/--no-access-log", help="Log every request.")] = True,
 ) -> None:
     """Serve the sandbox until Ctrl-C; prints the base URL and a token to use."""
     from tfc.sandbox import FaultSpec, Sandbox
@@ -38,7 +39,7 @@ def serve(
     sandbox = Sandbox.from_scenario(source, lifecycle_seconds=lifecycle_seconds, latency_s=latency_ms / 1000,
                                     rate_limit=rate_limit or None, faults=spec, seed=seed)
     console = Console(highlight=False, soft_wrap=True)
-    with sandbox.serve(host, port) as base_url:
+    with sandbox.serve(host, port, access_log=access_log) as base_url:
         console.print(f"TFC sandbox serving organization [bold]{sandbox.organization}[/] at [bold]{base_url}[/]")
         console.print(f"  export TFE_ADDRESS={base_url} TFE_TOKEN={sandbox.token} "
                       f"TFE_ORGANIZATION={sandbox.organization}")

@@ -112,11 +112,16 @@ class Sandbox:
         return TfcClient(self.settings(**overrides), transport=transport)
 
     @contextlib.contextmanager
-    def serve(self, host: str = "127.0.0.1", port: int = 0) -> Iterator[str]:
+    def serve(self, host: str = "127.0.0.1", port: int = 0, *, access_log: bool = False) -> Iterator[str]:
         """Serve on a real port until the block ends; yields the base URL (archivist URLs use ``localhost``)."""
-        from werkzeug.serving import make_server
+        from werkzeug.serving import WSGIRequestHandler, make_server
 
-        server = make_server(host, port, self.wsgi_app, threaded=True)
+        class Handler(WSGIRequestHandler):
+            def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
+                if access_log:
+                    super().log_request(code, size)
+
+        server = make_server(host, port, self.wsgi_app, threaded=True, request_handler=Handler)
         bound = server.socket.getsockname()[1]
         self._served = (f"http://{host}:{bound}", f"http://localhost:{bound}")
         thread = threading.Thread(target=server.serve_forever, name="tfc-sandbox", daemon=True)
