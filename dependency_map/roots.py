@@ -1,0 +1,52 @@
+"""Where the workspaces live: a local YAML list, or TFC workspaces' working directories."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from dependency_map.resolve import Root
+from tfc.client import TfcClient
+from tfc.errors import ConfigError
+
+
+class _LineLoader(yaml.SafeLoader):
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
+        mapping = super().construct_mapping(node, deep=deep)
+        mapping["__line__"] = node.start_mark.line + 1
+        return mapping
+
+
+def roots_from_file(path: Path) -> list[Root]:
+    """``workspaces: {name: {working_directory: dir, tags: [...]}}``; errors name file:line."""
+    try:
+        document = yaml.load(path.read_text(encoding="utf-8"), Loader=_LineLoader)  # noqa: S506 - SafeLoader
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot read the workspace list: {exc.strerror}") from None
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        raise ConfigError(f"{path}:{mark.line + 1 if mark else '?'}: not valid YAML") from None
+    workspaces = document.get("workspaces") if isinstance(document, dict) else None
+    if not isinstance(workspaces, dict):
+        raise ConfigError(f"{path}:1: expected a mapping 'workspaces: {{name: {{working_directory: …}}}}'")
+    roots = []
+    for name, entry in workspaces.items():
+        if name == "__line__":
+            continue
+        line = entry.get("__line__", "?") if isinstance(entry, dict) else workspaces.get("__line__", "?")
+        directory = entry.get("working_directory") if isinstance(entry, dict) else None
+        if not isinstance(directory, str) or not directory.strip():
+            raise ConfigError(f"{path}:{line}: workspace {name!r}: working_directory (a string) is required")
+        tags = entry.get("tags", [])
+        if not isinstance(tags, list):
+            raise ConfigError(f"{path}:{line}: workspace {name!r}: tags must be a list")
+        roots.append(Root(str(name), directory.strip().strip("/"), tuple(str(t) for t in tags)))
+    return sorted(roots, key=lambda r: r.name)
+
+
+def roots_from_tfc(client: TfcClient) -> list[Root]:
+    """Every workspace with a working directory (a workspace without one is the repository root: ``.``)."""
+    return sorted((Root(w.name, (w.working_directory or ".").strip("/") or ".", w.tag_names)
+                   for w in client.list_workspaces()), key=lambda r: r.name)
