@@ -152,7 +152,7 @@ def test_cli_generate_check_affected_since(repo: Path, capsys: pytest.CaptureFix
     (repo / "modules/stack/main.tf").write_text(FILES["modules/stack/main.tf"] + 'locals { x = file("./extra.txt") }\n')
     assert main(["deps", "check", *args]) == 1
     added = [line for line in capsys.readouterr().out.splitlines() if line.startswith("+") and "extra.txt" in line]
-    assert added == ["+    - /envs/prod/app/canary/extra.txt", "+    - /envs/prod/app/extra.txt"]  # one per root
+    assert added == ['+      - "/envs/prod/app/canary/extra.txt"', '+      - "/envs/prod/app/extra.txt"']  # per root
     main(["deps", "generate", *args])
     git(repo, "init", "-q")
     git(repo, "add", "-A")
