@@ -168,3 +168,14 @@ def test_cli_run_dry_run_and_queue(capsys: pytest.CaptureFixture[str]) -> None:
     assert run_cli("run", "--workspace", "network-prod-00*", "--yes", "--output", "json") == 0
     queued = json.loads(capsys.readouterr().out)
     assert [q["workspace"] for q in queued] == planned and all(q["run_id"] for q in queued)
+
+
+def test_cli_run_affected_by_uses_the_dependency_map(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    triggers = tmp_path / "triggers.yaml"
+    triggers.write_text('version: 1\nworkspaces:\n  "network-prod-001":\n    working_directory: "w/n1"\n'
+                        '    trigger_patterns:\n      - "/modules/vpc/*.tf"\n  "network-dev-002":\n'
+                        '    working_directory: "w/n2"\n    trigger_patterns:\n      - "/w/n2/*.tf"\n')
+    code = run_cli("run", "--affected-by", "modules/vpc/main.tf", "--triggers", str(triggers), "--dry-run",
+                   "--output", "json")
+    assert code == 0
+    assert json.loads(capsys.readouterr().out)["workspaces"] == ["network-prod-001"]

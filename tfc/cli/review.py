@@ -15,6 +15,8 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.prompt import Prompt
 from rich.table import Table
 
+from dependency_map.mapping import affected_workspaces
+from dependency_map.output import load_patterns
 from tfc.cli.context import OutputOption, emit_json, get_client, stderr, wants_json
 from tfc.cli.review_render import (
     decision_record,
@@ -26,7 +28,7 @@ from tfc.cli.review_render import (
     selection_summary,
 )
 from tfc.client import TfcClient
-from tfc.errors import ExitCode, UsageError
+from tfc.errors import ConfigError, ExitCode, UsageError
 from tfc.review.assess import Assessed, Group, assess, group
 from tfc.review.audit import AuditLog, default_audit_path
 from tfc.review.decision import Verdict
@@ -280,14 +282,25 @@ def run(
     dry_run: DryRunOption = False,
     yes: Annotated[bool, typer.Option("--yes", "-y", help="Do not ask, whatever the count.")] = False,
     confirm_above: Annotated[int, typer.Option(help="Ask before queueing more than this many runs.")] = 10,
+    affected_by: Annotated[list[str], typer.Option("--affected-by", help="Only workspaces whose trigger patterns "
+                                                   "match this changed path (repeatable).")] = [],  # noqa: B006
+    triggers: Annotated[Path, typer.Option("--triggers", help="The dependency-map YAML for --affected-by.")] = Path(
+        "tfc-triggers.yaml"),
     output: OutputOption = None,
 ) -> int:
-    """Queue plans in the selected workspaces (tags, name globs)."""
+    """Queue plans in the selected workspaces (tags, name globs, or the workspaces a change affects)."""
     filters = _filters(include_tag, exclude_tag, workspace)
-    if not (include_tag or exclude_tag or workspace):
-        raise UsageError("select workspaces with --include-tag, --exclude-tag or --workspace")
+    if not (include_tag or exclude_tag or workspace or affected_by):
+        raise UsageError("select workspaces with --include-tag, --exclude-tag, --workspace or --affected-by")
+    affected: set[str] | None = None
+    if affected_by:
+        patterns = load_patterns(triggers)
+        if not patterns:
+            raise ConfigError(f"{triggers}: no trigger patterns; run `tfc deps generate` first")
+        affected = set(affected_workspaces(patterns, affected_by))
     client = get_client(ctx)
-    selected = [ws for ws in client.list_workspaces(tags=include_tag) if filters.admits(ws)]
+    selected = [ws for ws in client.list_workspaces(tags=include_tag)
+                if filters.admits(ws) and (affected is None or ws.name in affected)]
     as_json = wants_json(ctx, output)
     human = stderr if as_json else Console(highlight=False)
     human.print(f"{len(selected)} workspace(s) selected")
