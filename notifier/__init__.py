@@ -1,0 +1,1 @@
+"""Reminders for pending applies and owner notifications, as a library, a Lambda handler and `tfc remind`."""
