@@ -38,7 +38,8 @@ class SlackPort:
         if email not in self._emails:
             self.calls += 1
             try:
-                self._emails[email] = self.client.users_lookupByEmail(email=email)["user"]["id"]
+                user = self.client.users_lookupByEmail(email=email).get("user") or {}
+                self._emails[email] = user.get("id")
             except SlackApiError:
                 self._emails[email] = None
         return self._emails[email]
@@ -47,7 +48,8 @@ class SlackPort:
         if user_id not in self._zones:
             self.calls += 1
             try:
-                self._zones[user_id] = self.client.users_info(user=user_id)["user"].get("tz")
+                user = self.client.users_info(user=user_id).get("user") or {}
+                self._zones[user_id] = user.get("tz")
             except SlackApiError:
                 self._zones[user_id] = None
         return self._zones[user_id]
