@@ -9,14 +9,13 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
-import tempfile
 from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
 from dependency_map.hcl import extract_hcl, extract_json
 from dependency_map.refs import FileRead, FileRefs, ModuleCall
+from tfc.atomic import write_atomically
 
 TOOL_VERSION = "deps-1"
 
@@ -68,8 +67,5 @@ class RefsCache:
     def save(self) -> None:
         if self.path is None or not self._dirty:
             return
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=self.path.parent, suffix=".tmp")
-        with os.fdopen(fd, "w") as handle:
-            json.dump({"version": TOOL_VERSION, "files": self._entries}, handle, separators=(",", ":"))
-        Path(tmp).replace(self.path)
+        document = {"version": TOOL_VERSION, "files": self._entries}
+        write_atomically(self.path, json.dumps(document, separators=(",", ":")).encode())

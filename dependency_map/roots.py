@@ -3,26 +3,19 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 import yaml
 
 from dependency_map.resolve import Root
 from tfc.client import TfcClient
 from tfc.errors import ConfigError
-
-
-class _LineLoader(yaml.SafeLoader):
-    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
-        mapping = super().construct_mapping(node, deep=deep)
-        mapping["__line__"] = node.start_mark.line + 1
-        return mapping
+from tfc.yamllines import LINE, LineLoader
 
 
 def roots_from_file(path: Path) -> list[Root]:
     """``workspaces: {name: {working_directory: dir, tags: [...]}}``; errors name file:line."""
     try:
-        document = yaml.load(path.read_text(encoding="utf-8"), Loader=_LineLoader)  # noqa: S506 - SafeLoader
+        document = yaml.load(path.read_text(encoding="utf-8"), Loader=LineLoader)  # noqa: S506 - SafeLoader
     except OSError as exc:
         raise ConfigError(f"{path}: cannot read the workspace list: {exc.strerror}") from None
     except yaml.YAMLError as exc:
@@ -33,9 +26,9 @@ def roots_from_file(path: Path) -> list[Root]:
         raise ConfigError(f"{path}:1: expected a mapping 'workspaces: {{name: {{working_directory: …}}}}'")
     roots = []
     for name, entry in workspaces.items():
-        if name == "__line__":
+        if name == LINE:
             continue
-        line = entry.get("__line__", "?") if isinstance(entry, dict) else workspaces.get("__line__", "?")
+        line = entry.get(LINE, "?") if isinstance(entry, dict) else workspaces.get(LINE, "?")
         directory = entry.get("working_directory") if isinstance(entry, dict) else None
         if not isinstance(directory, str) or not directory.strip():
             raise ConfigError(f"{path}:{line}: workspace {name!r}: working_directory (a string) is required")

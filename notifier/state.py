@@ -10,8 +10,6 @@ from __future__ import annotations
 
 import fcntl
 import json
-import os
-import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -20,6 +18,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from notifier.backoff import ReminderState
+from tfc.atomic import write_atomically
 
 CLAIM_TTL = timedelta(days=14)
 
@@ -69,10 +68,7 @@ class FileStore:
             before = json.dumps(data, sort_keys=True)
             yield data
             if json.dumps(data, sort_keys=True) != before:
-                fd, tmp = tempfile.mkstemp(dir=self.path.parent, suffix=".tmp")
-                with os.fdopen(fd, "w") as handle:
-                    json.dump(data, handle, indent=1, sort_keys=True)
-                Path(tmp).replace(self.path)
+                write_atomically(self.path, json.dumps(data, indent=1, sort_keys=True).encode())
 
     def reminder(self, recipient: str) -> ReminderState | None:
         with self._locked() as data:

@@ -7,8 +7,8 @@ import io
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
-from reporting.cache import write_atomically
 from reporting.report import Report
+from tfc.atomic import write_atomically
 
 
 def _csv(header: Sequence[str], rows: Iterable[Sequence[object]]) -> bytes:

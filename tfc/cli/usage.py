@@ -48,10 +48,11 @@ def report(
     output: OutputOption = None,
 ) -> None:
     """Rebuild resources under management per day from every workspace's state versions; write CSVs and charts."""
-    from reporting.cache import LocalStore, write_atomically
+    from reporting.cache import LocalStore
     from reporting.csvfiles import write_csvs
     from reporting.series import Period
     from reporting.usage import artifacts, run_usage_report, summary_text
+    from tfc.atomic import write_atomically
 
     mapping = _account_map(account_map)
     client = get_client(ctx)

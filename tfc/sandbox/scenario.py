@@ -29,17 +29,10 @@ from tfc.sandbox.world import (
     World,
     count_plan,
 )
+from tfc.yamllines import LINE, LineLoader
 
-LINE = "__line__"
 AGENT_STATUSES = ("idle", "busy", "unknown", "errored", "exited")
 DEFAULT_PROVIDER = 'provider["registry.terraform.io/hashicorp/aws"]'
-
-
-class _LineLoader(yaml.SafeLoader):
-    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
-        mapping = super().construct_mapping(node, deep=deep)
-        mapping[LINE] = node.start_mark.line + 1
-        return mapping
 
 
 @dataclass
@@ -79,7 +72,7 @@ def load_scenario(world: World, path: Path, *, now: datetime) -> tuple[str, str]
     except OSError as exc:
         raise ConfigError(f"{path}: cannot read the scenario: {exc.strerror}") from None
     try:
-        document = yaml.load(text, Loader=_LineLoader)  # noqa: S506 - a SafeLoader subclass
+        document = yaml.load(text, Loader=LineLoader)  # noqa: S506 - a SafeLoader subclass
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark is not None else "?"
