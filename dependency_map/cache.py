@@ -17,7 +17,7 @@ from dependency_map.hcl import extract_hcl, extract_json
 from dependency_map.refs import FileRead, FileRefs, ModuleCall
 from tfc.atomic import write_atomically
 
-TOOL_VERSION = "deps-1"
+TOOL_VERSION = "deps-2"  # bump whenever extraction changes: cached results of older versions are ignored
 
 
 def _encode(refs: FileRefs) -> dict[str, Any]:

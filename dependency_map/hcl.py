@@ -30,15 +30,25 @@ def _children(node: Node, kind: str) -> Iterator[Node]:
     return (c for c in node.children if c.type == kind)
 
 
-def _first_error(node: Node) -> Node | None:
-    if node.type == "ERROR" or node.is_missing:
-        return node
+def _deepest_error(node: Node) -> Node | None:
+    """The innermost ERROR (or MISSING) node: the closest the parser gets to the mistake."""
     for child in node.children:
-        if child.has_error:
-            found = _first_error(child)
+        if child.has_error or child.type == "ERROR" or child.is_missing:
+            found = _deepest_error(child)
             if found is not None:
                 return found
-    return None
+    return node if node.type == "ERROR" or node.is_missing else None
+
+
+def _error_location(root: Node) -> tuple[int, str]:
+    bad = _deepest_error(root) or root
+    first = bad.start_point[0] + 1
+    last = bad.end_point[0] + (1 if bad.end_point[1] > 0 else 0)
+    if bad.is_missing:
+        return first, f"HCL syntax error: missing {bad.type!r}"
+    if last > first:
+        return first, f"HCL syntax error in lines {first}-{last}"
+    return first, "HCL syntax error"
 
 
 def pieces(expression: Node) -> tuple[Piece, ...]:
@@ -106,9 +116,7 @@ def extract_hcl(content: bytes) -> FileRefs:
     tree = _parser().parse(content)
     root = tree.root_node
     if root.has_error:
-        bad = _first_error(root)
-        line = (bad.start_point[0] + 1) if bad is not None else 1
-        return FileRefs(error=(line, "HCL syntax error"))
+        return FileRefs(error=_error_location(root))
     modules: list[ModuleCall] = []
     reads: list[FileRead] = []
     if b"module" in content or b"file" in content:  # most files call neither: skip the walk

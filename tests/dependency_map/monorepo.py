@@ -72,6 +72,8 @@ resource "aws_iam_policy" "access_controls" {
     "envs/dev/net/variables.tf": 'variable "env" {}\n',
     "shared/providers.tf": 'provider "aws" {}\n',
     "modules/net/main.tf": 'resource "aws_vpc" "this" {}\n',
+    # a module that lives in another root's subdirectory
+    "envs/prod/app/lib/main.tf": 'resource "aws_route53_zone" "shared" {}\n',
     # broken roots
     "envs/broken/syntax/main.tf": 'resource "x" "y" {\n  a = \n',
     "envs/broken/missing/main.tf": 'module "gone" {\n  source = "../../../modules/nope"\n}\n',
@@ -99,6 +101,7 @@ def write_monorepo(root: Path) -> Path:
     (root / "envs/dev/net/providers.tf").symlink_to(os.path.relpath(root / "shared/providers.tf",
                                                                     root / "envs/dev/net"))
     (root / "envs/dev/net/network").symlink_to(os.path.relpath(root / "modules/net", root / "envs/dev/net"))
-    (root / "envs/dev/net/main.tf").write_text('module "network" {\n  source = "./network"\n}\n')
+    (root / "envs/dev/net/main.tf").write_text('module "network" {\n  source = "./network"\n}\n'
+                                              'module "zone" {\n  source = "../../prod/app/lib"\n}\n')
     (root / "workspaces.yaml").write_text(ROOTS_YAML)
     return root

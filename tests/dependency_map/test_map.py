@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
 from pathlib import Path
 
@@ -59,6 +60,7 @@ def test_nested_roots_do_not_trigger_each_other(repo: Path) -> None:
     assert affected_workspaces(patterns, ["modules/alarms/alarm.txt"]) == ["app-prod"]
     assert affected_workspaces(patterns, ["shared/providers.tf"]) == ["net-dev"]
     assert affected_workspaces(patterns, ["modules/retired/main.tf", "README.md"]) == []
+    assert affected_workspaces(patterns, ["envs/prod/app/lib/main.tf"]) == ["net-dev"]  # a module in app's tree
 
 
 def test_failures_name_file_and_line_and_do_not_stop_the_others(repo: Path) -> None:
@@ -171,3 +173,35 @@ def test_cli_why(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
     out = capsys.readouterr().out
     assert "envs/prod/app/main.tf:10 -> modules/alarms" in out and "watched by /modules/alarms/alarm.txt" in out
     assert main(["deps", "why", "app-prod", "modules/net/main.tf", *args]) == 3
+
+
+def test_cli_audit_compares_the_map_with_what_tfc_ran(repo: Path, tmp_path: Path,
+                                                      capsys: pytest.CaptureFixture[str]) -> None:
+    roots = repo / "workspaces.yaml"
+    roots.write_text("workspaces:\n  app-prod: {working_directory: envs/prod/app}\n"
+                     "  app-canary: {working_directory: envs/prod/app/canary}\n"
+                     "  net-dev: {working_directory: envs/dev/net}\n")
+    triggers = str(repo / "triggers.yaml")
+    assert main(["deps", "generate", "--repo", str(repo), "--roots", str(roots), "--yaml", triggers]) == 0
+    git(repo, "init", "-q")
+    git(repo, "add", "-A")
+    git(repo, "commit", "-qm", "base")
+    (repo / "modules/alarms/alarm.txt").write_text("low\n")
+    git(repo, "commit", "-qam", "alarm threshold")
+    sha = subprocess.run(["git", "-C", str(repo), "rev-parse", "HEAD"], capture_output=True, text=True,
+                         check=True).stdout.strip()
+    scenario = tmp_path / "scenario.yaml"
+    scenario.write_text(f"""organization: acme
+workspaces:
+  - name: app-prod
+    runs: [{{status: planned, commit: "{sha}"}}]
+  - name: net-dev
+    runs: [{{status: planned_and_finished, commit: "{sha}"}}]
+  - name: app-canary
+""")
+    capsys.readouterr()
+    code = main(["--sandbox", str(scenario), "deps", "audit", "--commit", sha[:10], "--repo", str(repo), "--yaml",
+                 triggers, "--output", "json"])
+    report = json.loads(capsys.readouterr().out)
+    assert code == 3
+    assert (report["expected"], report["missed"], report["needless"]) == (["app-prod"], [], ["net-dev"])

@@ -123,3 +123,12 @@ def test_stats_prints_request_counts(env: None, router: respx.MockRouter, capsys
     assert main(["--stats", "workspaces", "list", "--output", "json"]) == 0
     err = capsys.readouterr().err
     assert '"requests": 1' in err
+
+
+def test_workspaces_list_against_the_sandbox(capsys: pytest.CaptureFixture[str]) -> None:
+    from tfc.cli.app import main
+
+    assert main(["--sandbox", "demo", "--rate-limit", "10000", "workspaces", "list", "--tag", "type:account",
+                 "--output", "json"]) == 0
+    records = json.loads(capsys.readouterr().out)
+    assert len(records) == 38 and all("type:account" in r["tag_names"] for r in records)
