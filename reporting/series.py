@@ -21,7 +21,11 @@ class Period:
     end: date  # inclusive
 
     def days(self) -> list[date]:
-        return [self.start + timedelta(days=n) for n in range((self.end - self.start).days + 1)]
+        return [self.start + timedelta(days=n) for n in range(self.length)]
+
+    @property
+    def length(self) -> int:
+        return (self.end - self.start).days + 1
 
     @property
     def start_time(self) -> datetime:
@@ -34,6 +38,25 @@ class Period:
 
 def _end_of(day: date) -> datetime:
     return datetime.combine(day + timedelta(days=1), time.min, tzinfo=UTC)
+
+
+def segments(history: WorkspaceHistory, period: Period) -> list[tuple[int, int, int]]:
+    """(first day index, day index after the last, version index): which version counts on which days."""
+    days = period.length
+    starts = []
+    for index, version in enumerate(history.versions):
+        first = (version.created_at.astimezone(UTC).date() - period.start).days  # counts from its own day
+        starts.append((max(0, first), index))
+    stop = days
+    if history.deleted_at is not None:
+        stop = min(days, max(0, (history.deleted_at.astimezone(UTC).date() - period.start).days))
+    out = []
+    for n, (first, index) in enumerate(starts):
+        following = starts[n + 1][0] if n + 1 < len(starts) else stop
+        last = min(following, stop)
+        if first < last:
+            out.append((first, last, index))
+    return out
 
 
 def counts_by_day(
@@ -62,29 +85,38 @@ def _group(resources: Iterable[ResourceCount], key: Callable[[ResourceCount], st
     return totals
 
 
-def total_series(histories: Iterable[WorkspaceHistory], period: Period) -> list[tuple[date, int]]:
-    days = period.days()
-    totals = [0] * len(days)
-    for history in histories:
-        for i, counts in enumerate(counts_by_day(history, days, lambda r: "all")):
-            totals[i] += counts.get("all", 0)
-    return list(zip(days, totals, strict=True))
-
-
 def breakdown(
     histories: Iterable[WorkspaceHistory],
     period: Period,
     label: Callable[[WorkspaceHistory, ResourceCount], str | None],
 ) -> dict[str, list[int]]:
-    """Daily managed instances per label, e.g. per resource type, provider, tag value or account."""
-    days = period.days()
-    series: dict[str, list[int]] = {}
+    """Daily managed instances per label, e.g. per resource type, provider, tag value or account.
+
+    Versions hold for runs of days, so counts are added as differences at the run's ends and summed once:
+    the work is per version, not per day.
+    """
+    days = period.length
+    deltas: dict[str, list[int]] = {}
     for history in histories:
-        daily = counts_by_day(history, days, lambda r, h=history: label(h, r))  # type: ignore[misc]
-        for i, counts in enumerate(daily):
-            for name, value in counts.items():
-                series.setdefault(name, [0] * len(days))[i] += value
+        for first, after, index in segments(history, period):
+            version = history.versions[index]
+            for name, value in _group(version.resources, lambda r, h=history: label(h, r)).items():  # type: ignore[misc]
+                column = deltas.setdefault(name, [0] * (days + 1))
+                column[first] += value
+                column[after] -= value
+    series = {}
+    for name, column in deltas.items():
+        running, values = 0, []
+        for delta in column[:days]:
+            running += delta
+            values.append(running)
+        series[name] = values
     return dict(sorted(series.items()))
+
+
+def total_series(histories: Iterable[WorkspaceHistory], period: Period) -> list[tuple[date, int]]:
+    totals = breakdown(histories, period, lambda h, r: "all").get("all", [0] * len(period.days()))
+    return list(zip(period.days(), totals, strict=True))
 
 
 def by_type(history: WorkspaceHistory, resource: ResourceCount) -> str:
