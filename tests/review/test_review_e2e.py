@@ -179,3 +179,24 @@ def test_cli_run_affected_by_uses_the_dependency_map(tmp_path: Path, capsys: pyt
                    "--output", "json")
     assert code == 0
     assert json.loads(capsys.readouterr().out)["workspaces"] == ["network-prod-001"]
+
+
+def test_cli_apply_wait_follows_to_the_end(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code = run_cli("apply", "--commit", "abcd1234", "--wildcard", "update:module.stack.*.access_controls",
+                   "--include-tag", "type:deploy", "--wait", "--poll-interval", "0", "--output", "json",
+                   "--audit-log", str(tmp_path / "audit.jsonl"))
+    out = json.loads(capsys.readouterr().out)
+    assert code == 3 and {r["outcome"] for r in out["results"]} == {"applied"} and len(out["results"]) == 258
+    completed = [json.loads(line) for line in (tmp_path / "audit.jsonl").read_text().splitlines()
+                 if json.loads(line).get("event") == "completed"]
+    assert len(completed) == 258
+
+
+def test_cli_apply_needs_a_rule(capsys: pytest.CaptureFixture[str]) -> None:
+    assert run_cli("apply", "--commit", "abcd1234") == 2
+    assert "needs at least one --wildcard" in capsys.readouterr().err
+
+
+def test_cli_status_watch_stops_when_nothing_is_in_progress(capsys: pytest.CaptureFixture[str]) -> None:
+    assert run_cli("status", "--commit", "abcd1234", "--watch", "--interval", "0") == 3
+    assert "268 needs confirmation" in capsys.readouterr().out

@@ -52,6 +52,7 @@ AuditOption = Annotated[
     Path | None, typer.Option("--audit-log", help="JSON-lines audit log (default: $XDG_STATE_HOME/tfc/audit.jsonl).")
 ]
 WaitOption = Annotated[bool, typer.Option("--wait", help="Follow the applies to their end and report failures.")]
+PollOption = Annotated[float, typer.Option("--poll-interval", min=0, help="Seconds between checks with --wait.")]
 
 
 def register(app: typer.Typer) -> None:
@@ -89,6 +90,7 @@ def review(
     yes: Annotated[bool, typer.Option("--yes", "-y", help="Apply what the rules approve without asking; "
                                       "groups that need a person are left.")] = False,
     wait: WaitOption = False,
+    poll_interval: PollOption = 5.0,
     details: Annotated[bool, typer.Option("--details/--no-details", help="Attribute-level diffs.")] = True,
     audit_log: AuditOption = None,
     output: OutputOption = None,
@@ -99,7 +101,8 @@ def review(
     failed, 1 an error, 2 bad usage.
     """
     return _review(ctx, commit, wildcard, include_tag, exclude_tag, workspace, dry_run=dry_run, yes=yes, wait=wait,
-                   details=details, audit_log=audit_log, output=output, interactive=not yes)
+                   poll_interval=poll_interval, details=details, audit_log=audit_log, output=output,
+                   interactive=not yes)
 
 
 def apply(
@@ -111,6 +114,7 @@ def apply(
     workspace: WorkspaceOption = [],  # noqa: B006
     dry_run: DryRunOption = False,
     wait: WaitOption = False,
+    poll_interval: PollOption = 5.0,
     audit_log: AuditOption = None,
     output: OutputOption = None,
 ) -> int:
@@ -121,7 +125,8 @@ def apply(
     if not wildcard:
         raise UsageError("tfc apply needs at least one --wildcard rule (use `tfc review` to approve by hand)")
     return _review(ctx, commit, wildcard, include_tag, exclude_tag, workspace, dry_run=dry_run, yes=True, wait=wait,
-                   details=False, audit_log=audit_log, output=output, interactive=False)
+                   poll_interval=poll_interval, details=False, audit_log=audit_log, output=output,
+                   interactive=False)
 
 
 def _review(
@@ -135,6 +140,7 @@ def _review(
     dry_run: bool,
     yes: bool,
     wait: bool,
+    poll_interval: float,
     details: bool,
     audit_log: Path | None,
     output: Any,
@@ -176,7 +182,7 @@ def _review(
         return int(ExitCode.ATTENTION)
     audit = AuditLog(audit_log or default_audit_path())
     _audit_unapplied(audit, selection, assessed, approved)
-    results = _apply(client, selection, approved, audit, wait=wait)
+    results = _apply(client, selection, approved, audit, wait=wait, poll_interval=poll_interval)
     render_results(human, results)
     applied = sum(1 for r in results if r.outcome in (Outcome.APPLYING, Outcome.APPLIED))
     human.print(f"{applied} applied, {len(results) - applied} not applied, {left} left for a person")
@@ -235,7 +241,8 @@ def _audit_unapplied(
 
 
 def _apply(
-    client: TfcClient, selection: Selection, approved: dict[str, Approval], audit: AuditLog, *, wait: bool
+    client: TfcClient, selection: Selection, approved: dict[str, Approval], audit: AuditLog, *, wait: bool,
+    poll_interval: float,
 ) -> list[Result]:
     def record(result: Result, event: str) -> None:
         item = result.item
@@ -265,12 +272,8 @@ def _apply(
                 record(result, "completed")
                 progress.advance(follow)
 
-            results = wait_for(client, results, poll_seconds=_poll_seconds(client), on_done=finished)
+            results = wait_for(client, results, poll_seconds=poll_interval, on_done=finished)
     return results
-
-
-def _poll_seconds(client: TfcClient) -> float:
-    return 0.2 if client.settings.address.startswith("http://sandbox.") else 5.0
 
 
 def run(
