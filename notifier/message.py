@@ -36,6 +36,10 @@ def review_command(commit: str, workspaces: Sequence[str]) -> str:
     return " \\\n".join(lines)
 
 
+def _count(n: int, one: str, many: str) -> str:
+    return f"{n} {one if n == 1 else many}"
+
+
 def _age(since: datetime, now: datetime) -> str:
     minutes = int((now - since).total_seconds() // 60)
     if minutes < 60:
@@ -47,7 +51,8 @@ def _age(since: datetime, now: datetime) -> str:
 
 def build_message(items: Sequence[Pending], *, now: datetime, app_url: str, note: str | None) -> dict[str, Any]:
     commits = sorted({i.commit for i in items})
-    text = f"{len(items)} apply(s) waiting for you in {len(commits)} commit(s)"
+    text = (f"{_count(len(items), 'apply', 'applies')} waiting for you in "
+            f"{_count(len(commits), 'commit', 'commits')}")
     blocks: list[dict[str, Any]] = [{"type": "section", "text": {"type": "mrkdwn", "text": f"*{text}*"}}]
     if note:
         blocks.append({"type": "context", "elements": [{"type": "mrkdwn", "text": note}]})
@@ -60,7 +65,8 @@ def build_message(items: Sequence[Pending], *, now: datetime, app_url: str, note
             listed.append(f"• … and {len(runs) - MAX_LISTED} more")
         command = review_command(commit, [r.workspace for r in runs])
         blocks.append({"type": "section", "text": {"type": "mrkdwn", "text":
-                       f"*Commit `{commit[:12]}`* — {len(runs)} workspace(s)\n" + "\n".join(listed)}})
+                       f"*Commit `{commit[:12]}`* — {_count(len(runs), 'workspace', 'workspaces')}\n"
+                       + "\n".join(listed)}})
         blocks.extend({"type": "section", "text": {"type": "mrkdwn", "text": chunk}} for chunk in code_blocks(command))
         blocks.append({"type": "actions", "block_id": f"commit:{commit}", "elements": [
             *({"type": "button", "action_id": f"snooze:{value}", "text": {"type": "plain_text", "text": label},
