@@ -208,7 +208,8 @@ def _choose(groups: Sequence[Group], console: Console, *, ask: bool) -> dict[str
         elif ask and grp.reviewable:
             render_group(console, number, grp, details=True, max_workspaces=len(grp.members))
             answer = Prompt.ask(
-                f"Group {number} ({len(grp.members)} workspace(s)): approve, skip or quit?",
+                f"Group {number} ({len(grp.members)} workspace{'' if len(grp.members) == 1 else 's'}): "
+                "approve, skip or quit?",
                 choices=["approve", "skip", "quit"],
                 default="skip",
                 console=console,

@@ -29,7 +29,7 @@ def render_group(console: Console, number: int, group: Group, *, details: bool, 
     style = VERDICT_STYLE[decision.verdict]
     header = Text.assemble(
         (f"Group {number}", "bold"),
-        f" · {len(group.members)} workspace(s) · ",
+        f" · {len(group.members)} workspace{'' if len(group.members) == 1 else 's'} · ",
         (str(decision.verdict), f"bold {style}"),
         f" · {decision.reason}",
     )
