@@ -200,3 +200,8 @@ def test_cli_apply_needs_a_rule(capsys: pytest.CaptureFixture[str]) -> None:
 def test_cli_status_watch_stops_when_nothing_is_in_progress(capsys: pytest.CaptureFixture[str]) -> None:
     assert run_cli("status", "--commit", "abcd1234", "--watch", "--interval", "0") == 3
     assert "268 needs confirmation" in capsys.readouterr().out
+
+
+def test_cli_nothing_to_do_exits_0(capsys: pytest.CaptureFixture[str]) -> None:
+    assert run_cli("review", "--commit", "deadbeef", "--wildcard", "update:**", "--yes") == 0
+    assert "no run of commit deadbeef found" in capsys.readouterr().out

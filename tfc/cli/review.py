@@ -156,7 +156,7 @@ def _review(
     filters = _filters(include_tag, exclude_tag, workspace)
     with stderr.status("finding the runs of the commit…"):
         selection = select_runs(client, prefix, filters)
-    human.print(selection_summary(selection))
+    human.print(selection_summary(selection, prefix))
     with _progress(stderr, stderr.is_terminal) as progress:
         task = progress.add_task("reading plans", total=len(selection.candidates), detail="")
         assessed = assess(client, selection.candidates, rules, on_done=lambda _: progress.advance(task))

@@ -107,8 +107,10 @@ def result_record(result: Result) -> dict[str, Any]:
     }
 
 
-def selection_summary(selection: Selection) -> str:
-    commit = selection.commit[:12] if selection.commit else "?"
+def selection_summary(selection: Selection, prefix: str) -> str:
+    if selection.commit is None:
+        return f"no run of commit {prefix} found in the selected workspaces: nothing to do"
+    commit = selection.commit[:12]
     return (
         f"commit {commit}: {len(selection.candidates)} run(s) waiting for confirmation in the selected workspaces, "
         f"{len(selection.reported)} other run(s) of the commit reported"
