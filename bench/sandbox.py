@@ -8,6 +8,9 @@ It must never be the bottleneck of the review benchmark: at least 10x TFC's 30 r
 from __future__ import annotations
 
 import argparse
+import json
+import subprocess
+import sys
 import time
 import tracemalloc
 from concurrent.futures import ThreadPoolExecutor
@@ -43,7 +46,19 @@ def hammer(base: str, token: str, seconds: float, threads: int,
     return total, time.perf_counter() - started
 
 
+def client_process(base: str, token: str, seconds: float, threads: int, paths: tuple[str, ...]) -> tuple[int, float]:
+    """Load from a separate process, so the server is not billed for the client's share of the GIL."""
+    done = subprocess.run([sys.executable, __file__, "--load", base, token, str(seconds), str(threads),
+                           json.dumps(paths)], capture_output=True, text=True, check=True)
+    count, elapsed = json.loads(done.stdout)
+    return int(count), float(elapsed)
+
+
 def main() -> None:
+    if len(sys.argv) > 1 and sys.argv[1] == "--load":
+        base, token, seconds, threads, paths = sys.argv[2:7]
+        print(json.dumps(hammer(base, token, float(seconds), int(threads), None, tuple(json.loads(paths)))))
+        return
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=float, default=3.0)
     parser.add_argument("--threads", type=int, default=8)
@@ -63,16 +78,16 @@ def main() -> None:
         runs = [r for r in client.list_org_runs(statuses=["planned"]) if r.plan_id]
     review_mix = tuple(p for r in runs[:50] for p in (f"/api/v2/runs/{r.id}?include=plan,workspace",
                                                       f"/api/v2/plans/{r.plan_id}/json-output"))
-    print(f"{'':52} {'requests':>9} {'seconds':>8} {'req/s':>8} {'x TFC 30/s':>11}")
+    print(f"{'':76} {'requests':>9} {'seconds':>8} {'req/s':>8} {'x TFC 30/s':>11}")
     for mix_name, paths in (("review mix (run, plan JSON + archivist)", review_mix),
                             ("list mix (20 runs + includes, 20 ws, ping)", LIST_MIX)):
         in_process = hammer(sandbox.address, sandbox.token, args.seconds, args.threads,
                             _InProcessTransport(sandbox.wsgi_app), paths)
         with sandbox.serve() as base:
-            served = hammer(base, sandbox.token, args.seconds, args.threads, None, paths)
-        for where, (count, seconds) in (("in process", in_process), ("served", served)):
+            served = client_process(base, sandbox.token, args.seconds, args.threads, paths)
+        for where, (count, seconds) in (("in process", in_process), ("served, client in another process", served)):
             rate = count / seconds
-            print(f"{mix_name + ', ' + where:52} {count:9d} {seconds:8.1f} {rate:8.0f} {rate / 30:10.1f}x")
+            print(f"{mix_name + ', ' + where:76} {count:9d} {seconds:8.1f} {rate:8.0f} {rate / 30:10.1f}x")
 
 
 if __name__ == "__main__":

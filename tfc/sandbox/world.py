@@ -198,6 +198,8 @@ class World:
         self._state_versions: dict[str, list[StateVersionRec]] = {}  # per workspace, oldest first; lazy
         self._state_version_index: dict[str, StateVersionRec] = {}
         self._moving: set[str] = set()  # runs whose lifecycle is under way
+        self._org_workspaces: dict[str, list[WorkspaceRec]] = {}
+        self._org_runs: dict[str, list[str]] = {}
 
     def new_id(self, prefix: str) -> str:
         with self.lock:
@@ -208,10 +210,16 @@ class World:
     def add_workspace(self, ws: WorkspaceRec) -> WorkspaceRec:
         self.workspaces[ws.id] = ws
         self.workspace_by_name[(ws.organization, ws.name)] = ws.id
+        self._org_workspaces.pop(ws.organization, None)
         return ws
 
     def org_workspaces(self, org: str) -> list[WorkspaceRec]:
-        return sorted((w for w in self.workspaces.values() if w.organization == org), key=lambda w: w.name)
+        """By name; the sorted list is kept until a workspace is added."""
+        listed = self._org_workspaces.get(org)
+        if listed is None:
+            listed = sorted((w for w in self.workspaces.values() if w.organization == org), key=lambda w: w.name)
+            self._org_workspaces[org] = listed
+        return list(listed)
 
     # -- state versions -----------------------------------------------------------------------------------
 
@@ -242,6 +250,7 @@ class World:
         """Record a run (scenario or API); the newest run is its workspace's current run."""
         ws = self.workspaces[run.workspace_id]
         self.runs[run.id] = run
+        self._org_runs.setdefault(ws.organization, []).append(run.id)
         self.plans[plan.id] = plan
         self.cvs[cv.id] = cv
         ws.run_ids.append(run.id)
@@ -349,9 +358,7 @@ class World:
         )
 
     def runs_in(self, org: str) -> Iterator[RunRec]:
-        for run in self.runs.values():
-            if self.workspaces[run.workspace_id].organization == org:
-                yield run
+        return (self.runs[run_id] for run_id in self._org_runs.get(org, ()))
 
 
 def empty_plan() -> dict[str, Any]:
