@@ -5,7 +5,6 @@ from __future__ import annotations
 import sys
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -27,13 +26,13 @@ from tfc.cli.review_render import (
     result_record,
     selection_summary,
 )
-from tfc.client import TfcClient
 from tfc.errors import ConfigError, ExitCode, UsageError
-from tfc.review.assess import Assessed, Group, assess, group
+from tfc.review.assess import Group, assess, group
 from tfc.review.audit import AuditLog, default_audit_path
 from tfc.review.decision import Verdict
-from tfc.review.execute import Outcome, Result, apply_all, wait_for
-from tfc.review.selection import Filters, Selection, commit_prefix, select_runs
+from tfc.review.execute import Outcome, Result
+from tfc.review.selection import Filters, commit_prefix, select_runs
+from tfc.review.session import apply_approved, approve, left_for_a_person, record_unapplied
 from tfc.review.status import StatusLine, commit_status, stage_counts
 from tfc.review.trigger import trigger_runs
 from tfc.review.wildcard import parse_wildcard
@@ -165,13 +164,12 @@ def _review(
         needs_person = grp.decision.verdict is not Verdict.APPROVE
         render_group(human, number, grp, details=details and needs_person, max_workspaces=8)
     render_reported(human, selection.reported)
-    approved = _choose(groups, human, ask=interactive and not dry_run)
+    ask = (lambda number, grp: _ask(human, number, grp)) if interactive and not dry_run else None
+    approved = approve(groups, ask)
     decisions: dict[str, Any] = {"commit": selection.commit, "dry_run": dry_run}
     decisions["decisions"] = [decision_record(item, n) for n, g in enumerate(groups, 1) for item in g.members]
     decisions["reported"] = [reported_record(r) for r in selection.reported]
-    left = sum(1 for item in assessed if item.run.id not in approved) + sum(
-        1 for r in selection.reported if r.decision.verdict in (Verdict.REVIEW, Verdict.FAILED)
-    )
+    left = left_for_a_person(selection, assessed, approved)
     if dry_run or not approved:
         human.print(f"{'dry run: ' if dry_run else ''}{len(approved)} run(s) would be applied, {left} left")
         if as_json:
@@ -181,100 +179,33 @@ def _review(
         human.print("nothing applied")
         return int(ExitCode.ATTENTION)
     audit = AuditLog(audit_log or default_audit_path())
-    _audit_unapplied(audit, selection, assessed, approved)
-    results = _apply(client, selection, approved, audit, wait=wait, poll_interval=poll_interval)
+    record_unapplied(audit, selection, assessed, approved)
+    with _progress(stderr, stderr.is_terminal) as progress:
+        applying = progress.add_task("applying", total=len(approved), detail="")
+        following = progress.add_task("waiting", total=None, visible=wait, detail="")
+        counts = {"ok": 0, "not": 0}
+
+        def applied(result: Result) -> None:
+            counts["ok" if result.outcome is Outcome.APPLYING else "not"] += 1
+            progress.update(applying, advance=1, detail=f"confirmed {counts['ok']} · not applied {counts['not']}")
+            progress.update(following, total=counts["ok"])
+
+        results = apply_approved(client, selection, approved, audit, wait=wait, poll_interval=poll_interval,
+                                 on_applied=applied, on_completed=lambda _: progress.advance(following))
     render_results(human, results)
-    applied = sum(1 for r in results if r.outcome in (Outcome.APPLYING, Outcome.APPLIED))
-    human.print(f"{applied} applied, {len(results) - applied} not applied, {left} left for a person")
+    done = sum(1 for r in results if r.outcome in (Outcome.APPLYING, Outcome.APPLIED))
+    human.print(f"{done} applied, {len(results) - done} not applied, {left} left for a person")
     if as_json:
         decisions["results"] = [result_record(r) for r in results]
         emit_json(decisions)
-    return int(ExitCode.ATTENTION if left or applied < len(results) else ExitCode.OK)
+    return int(ExitCode.ATTENTION if left or done < len(results) else ExitCode.OK)
 
 
-@dataclass(frozen=True, slots=True)
-class Approval:
-    item: Assessed
-    by: str  # "rule …" or "review by a person"
-
-
-def _choose(groups: Sequence[Group], console: Console, *, ask: bool) -> dict[str, Approval]:
-    """The runs to apply by run id, each with who approved it: a rule, or the person who reviewed its group."""
-    approved: dict[str, Approval] = {}
-    for number, grp in enumerate(groups, 1):
-        if grp.decision.verdict is Verdict.APPROVE:
-            for item in grp.members:
-                approved[item.run.id] = Approval(item, f"rule {grp.decision.rule}")
-        elif ask and grp.reviewable:
-            render_group(console, number, grp, details=True, max_workspaces=len(grp.members))
-            answer = Prompt.ask(
-                f"Group {number} ({len(grp.members)} workspace{'' if len(grp.members) == 1 else 's'}): "
-                "approve, skip or quit?",
-                choices=["approve", "skip", "quit"],
-                default="skip",
-                console=console,
-            )
-            if answer == "quit":
-                break
-            if answer == "approve":
-                for item in grp.members:
-                    approved[item.run.id] = Approval(item, "review by a person")
-    return approved
-
-
-def _comment(selection: Selection, approved_by: str, user: str) -> str:
-    commit = (selection.commit or "")[:12]
-    return f"Applied by tfc review for commit {commit}: approved by {approved_by} (run by {user})."
-
-
-def _audit_unapplied(
-    audit: AuditLog, selection: Selection, assessed: Sequence[Assessed], approved: dict[str, Approval]
-) -> None:
-    for item in assessed:
-        if item.run.id not in approved:
-            audit.record(commit=selection.commit, workspace=item.workspace.name, run_id=item.run.id,
-                         plan_hash=item.plan_hash, decision=str(item.decision.verdict), rule=item.decision.rule,
-                         reason=item.decision.reason, outcome="not-applied")
-    for reported in selection.reported:
-        audit.record(commit=selection.commit, workspace=reported.workspace.name, run_id=reported.run.id,
-                     plan_hash=None, decision=str(reported.decision.verdict), rule=None,
-                     reason=reported.decision.reason, outcome="not-applied")
-
-
-def _apply(
-    client: TfcClient, selection: Selection, approved: dict[str, Approval], audit: AuditLog, *, wait: bool,
-    poll_interval: float,
-) -> list[Result]:
-    def record(result: Result, event: str) -> None:
-        item = result.item
-        audit.record(event=event, commit=selection.commit, workspace=item.workspace.name, run_id=item.run.id,
-                     plan_hash=item.plan_hash, decision="approve", rule=approved[item.run.id].by,
-                     outcome=str(result.outcome), detail=result.detail)
-
-    items = [approval.item for approval in approved.values()]
-    with _progress(stderr, stderr.is_terminal) as progress:
-        task = progress.add_task("applying", total=len(items), detail="")
-        counts = {"ok": 0, "not": 0}
-
-        def done(result: Result) -> None:
-            record(result, "apply")
-            counts["ok" if result.outcome is Outcome.APPLYING else "not"] += 1
-            progress.update(task, advance=1, detail=f"confirmed {counts['ok']} · not applied {counts['not']}")
-
-        def comment(item: Assessed) -> str:
-            return _comment(selection, approved[item.run.id].by, audit.user)
-
-        results = apply_all(client, items, comment, on_done=done)
-        if wait:
-            follow = progress.add_task("waiting", total=sum(1 for r in results if r.outcome is Outcome.APPLYING),
-                                       detail="")
-
-            def finished(result: Result) -> None:
-                record(result, "completed")
-                progress.advance(follow)
-
-            results = wait_for(client, results, poll_seconds=poll_interval, on_done=finished)
-    return results
+def _ask(console: Console, number: int, grp: Group) -> str:
+    render_group(console, number, grp, details=True, max_workspaces=len(grp.members))
+    plural = "" if len(grp.members) == 1 else "s"
+    return Prompt.ask(f"Group {number} ({len(grp.members)} workspace{plural}): approve, skip or quit?",
+                      choices=["approve", "skip", "quit"], default="skip", console=console)
 
 
 def run(
