@@ -18,9 +18,9 @@ import httpx
 from flask import Flask
 
 from tfc.client import TfcClient
-from tfc.sandbox.api import Settings as ApiSettings
 from tfc.sandbox.api import create_app
 from tfc.sandbox.guards import FaultInjector, FaultSpec
+from tfc.sandbox.http import Settings as ApiSettings
 from tfc.sandbox.webhooks import Deliverer
 from tfc.sandbox.world import World, utc_now
 from tfc.settings import Secret, Settings
