@@ -18,7 +18,7 @@ from flask import Response, g, request
 
 from tfc.sandbox import documents as doc
 from tfc.sandbox.guards import Budget, FaultInjector
-from tfc.sandbox.world import RunRec, WorkspaceRec, World
+from tfc.sandbox.world import AgentPoolRec, NotificationRec, PlanRec, RunRec, WorkspaceRec, World
 
 if TYPE_CHECKING:
     from tfc.sandbox.webhooks import Deliverer
@@ -96,6 +96,27 @@ class Api:
             raise ApiProblem(404, "not found")
         self.workspace_or_404(run.workspace_id)
         return run
+
+    def plan_or_404(self, plan_id: str) -> PlanRec:
+        plan = self.world.plans.get(plan_id)
+        if plan is None:
+            raise ApiProblem(404, "not found")
+        self.run_or_404(plan.run_id)
+        return plan
+
+    def pool_or_404(self, pool_id: str) -> AgentPoolRec:
+        pool = self.world.agent_pools.get(pool_id)
+        if pool is None:
+            raise ApiProblem(404, "not found")
+        self.org_or_404(pool.organization)
+        return pool
+
+    def notification_or_404(self, nc_id: str) -> NotificationRec:
+        rec = self.world.notifications.get(nc_id)
+        if rec is None:
+            raise ApiProblem(404, "not found")
+        self.workspace_or_404(rec.workspace_id)
+        return rec
 
     # -- request parts ------------------------------------------------------------------------------------
 

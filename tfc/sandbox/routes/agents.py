@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Flask, Response
 
 from tfc.sandbox import documents as doc
-from tfc.sandbox.http import Api, ApiProblem
+from tfc.sandbox.http import Api
 
 
 def register(app: Flask, api: Api) -> None:
@@ -19,17 +19,11 @@ def register(app: Flask, api: Api) -> None:
     @app.get("/api/v2/agent-pools/<pool_id>")
     def agent_pool(pool_id: str) -> Response:
         with api.world.lock:
-            pool = api.world.agent_pools.get(pool_id)
-            if pool is None:
-                raise ApiProblem(404, "not found")
-            api.org_or_404(pool.organization)
+            pool = api.pool_or_404(pool_id)
             return api.jsonapi({"data": doc.agent_pool(pool, [api.world.agents[a] for a in pool.agent_ids])})
 
     @app.get("/api/v2/agent-pools/<pool_id>/agents")
     def pool_agents(pool_id: str) -> Response:
         with api.world.lock:
-            pool = api.world.agent_pools.get(pool_id)
-            if pool is None:
-                raise ApiProblem(404, "not found")
-            api.org_or_404(pool.organization)
+            pool = api.pool_or_404(pool_id)
             return api.paged([api.world.agents[a] for a in pool.agent_ids], doc.agent)

@@ -49,19 +49,13 @@ def register(app: Flask, api: Api) -> None:
     @app.get("/api/v2/notification-configurations/<nc_id>")
     def get_notification(nc_id: str) -> Response:
         with api.world.lock:
-            rec = api.world.notifications.get(nc_id)
-            if rec is None:
-                raise ApiProblem(404, "not found")
-            api.workspace_or_404(rec.workspace_id)
+            rec = api.notification_or_404(nc_id)
             return api.jsonapi({"data": doc.notification(rec)})
 
     @app.post("/api/v2/notification-configurations/<nc_id>/actions/verify")
     def verify_notification(nc_id: str) -> Response:
         with api.world.lock:
-            rec = api.world.notifications.get(nc_id)
-            if rec is None:
-                raise ApiProblem(404, "not found")
-            api.workspace_or_404(rec.workspace_id)
+            rec = api.notification_or_404(nc_id)
         api.deliverer.verify(rec)
         with api.world.lock:
             return api.jsonapi({"data": doc.notification(rec)})

@@ -15,11 +15,7 @@ def register(app: Flask, api: Api) -> None:
     @app.get("/api/v2/plans/<plan_id>")
     def get_plan(plan_id: str) -> Response:
         with api.world.lock:
-            plan = api.world.plans.get(plan_id)
-            if plan is None:
-                raise ApiProblem(404, "not found")
-            api.run_or_404(plan.run_id)
-            return api.jsonapi({"data": doc.plan(api.world, plan_id)})
+            return api.jsonapi({"data": doc.plan(api.world, api.plan_or_404(plan_id).id)})
 
     @app.get("/api/v2/runs/<run_id>/plan")
     def run_plan(run_id: str) -> Response:
@@ -34,10 +30,7 @@ def register(app: Flask, api: Api) -> None:
     @app.get("/api/v2/plans/<plan_id>/json-output")
     def plan_json(plan_id: str) -> Response:
         with api.world.lock:
-            plan = api.world.plans.get(plan_id)
-            if plan is None:
-                raise ApiProblem(404, "not found")
-            api.run_or_404(plan.run_id)
+            plan = api.plan_or_404(plan_id)
         return json_output(plan)
 
     @app.get("/api/v2/runs/<run_id>/plan/json-output")
