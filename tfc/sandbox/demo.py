@@ -245,12 +245,17 @@ def deploy_plan(d: DemoWorkspace, variant: str) -> dict[str, Any]:
     for region in d.regions:
         module = f'module.stack["{region}"]'
         arn = f"arn:aws:iam::{account}:policy/{ws}-{region}-access"
-        common = {"arn": arn, "name": f"{ws}-{region}-access", "path": "/", "description": "Deploy stack access",
-                  "tags": {"owner": d.rec.tags[2].split(":", 1)[1]}}
-        before = common | {"policy": _policy(account, region, ws, kms=False)}
-        after = common | {"policy": _policy(account, region, ws, kms=True)}
-        changes.append(_change(f"{module}.aws_iam_policy.access_controls", module, "aws_iam_policy",
-                               "access_controls", ["update"], before, after))
+        owner = d.rec.tags[2].split(":", 1)[1]
+        common = {"arn": arn, "name": f"{ws}-{region}-access", "path": "/", "description": "Deploy stack access"}
+        # The module tags each policy with a fingerprint of its deploy key, a sensitive input: the plan marks it.
+        before = common | {"policy": _policy(account, region, ws, kms=False),
+                           "tags": {"owner": owner, "deploy-key": _hex(f"{ws}/{region}/1".encode())[:16]}}
+        after = common | {"policy": _policy(account, region, ws, kms=True),
+                          "tags": {"owner": owner, "deploy-key": _hex(f"{ws}/{region}/2".encode())[:16]}}
+        policy = _change(f"{module}.aws_iam_policy.access_controls", module, "aws_iam_policy", "access_controls",
+                         ["update"], before, after)
+        policy["change"]["before_sensitive"] = policy["change"]["after_sensitive"] = {"tags": {"deploy-key": True}}
+        changes.append(policy)
         changes.append(_change(f"{module}.aws_iam_role.deployer", module, "aws_iam_role", "deployer", ["no-op"],
                                {"name": f"{ws}-deployer"}, {"name": f"{ws}-deployer"}))
     drift: list[dict[str, Any]] = []
