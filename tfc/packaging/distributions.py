@@ -23,7 +23,7 @@ class Target:
     machine: str = "aarch64"  # Lambda's arm64
 
     def marker_environment(self) -> dict[str, str]:
-        env: dict[str, str] = dict(default_environment())
+        env: dict[str, str] = {key: str(value) for key, value in default_environment().items()}
         env.update(python_version=self.python, python_full_version=f"{self.python}.0", platform_machine=self.machine,
                    sys_platform="linux", platform_system="Linux", os_name="posix",
                    implementation_name="cpython", platform_python_implementation="CPython")
