@@ -15,7 +15,7 @@ from typing import Any
 
 from tfc.errors import ConfigError
 
-SECRET_ARN_SUFFIX = "_SECRET_ARN"
+SECRET_ARN_SUFFIX = "_SECRET_ARN"  # noqa: S105 - a variable-name suffix, not a secret
 SSM_PARAMETER_SUFFIX = "_SSM_PARAMETER"
 CACHE_SECONDS = 300.0
 

@@ -43,7 +43,7 @@ class _CountingSecrets:
         self.calls = 0
         self.value = "v1"
 
-    def get_secret_value(self, SecretId: str) -> dict[str, str]:  # noqa: N803 - boto3's argument name
+    def get_secret_value(self, SecretId: str) -> dict[str, str]:
         self.calls += 1
         return {"SecretString": self.value}
 
@@ -66,6 +66,7 @@ def test_unreadable_or_empty_secrets_are_config_errors_naming_the_variable(moto_
     with pytest.raises(ConfigError, match=r"TFE_TOKEN: cannot read arn:aws:secretsmanager:eu-west-1:123456789012:secret:gone-AbCdEf from secretsmanager: ResourceNotFoundException"):
         with_secrets({"TFE_TOKEN_SECRET_ARN": "arn:aws:secretsmanager:eu-west-1:123456789012:secret:gone-AbCdEf"},
                      ["TFE_TOKEN"])
-    arn = boto3.client("secretsmanager").create_secret(Name="blank", SecretString="")["ARN"]
-    with pytest.raises(ConfigError, match="empty"):
-        with_secrets({"TFE_TOKEN_SECRET_ARN": arn}, ["TFE_TOKEN"])
+    binary_only = _CountingSecrets()
+    binary_only.value = ""  # a secret stored as SecretBinary has no SecretString
+    with pytest.raises(ConfigError, match="arn:binary: the secret is empty or not a string"):
+        with_secrets({"TFE_TOKEN_SECRET_ARN": "arn:binary"}, ["TFE_TOKEN"], client_for=lambda _: binary_only)
