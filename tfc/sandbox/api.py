@@ -9,6 +9,7 @@ import socket
 from typing import TYPE_CHECKING
 
 from flask import Flask, Response, g, request
+from werkzeug.exceptions import HTTPException
 
 from tfc.sandbox.guards import Budget, Fault, limit_for
 from tfc.sandbox.http import Api, ApiProblem, Settings
@@ -29,13 +30,14 @@ def create_app(world: World, settings: Settings, deliverer: Deliverer) -> Flask:
     def _problem(exc: ApiProblem) -> Response:
         return api.error(exc.status, exc.title, exc.detail)
 
-    @app.errorhandler(404)
-    def _not_found(_: Exception) -> Response:
-        return api.error(404, "not found")
+    @app.errorhandler(HTTPException)
+    def _http(exc: HTTPException) -> Response:  # 404, 405, 400 …: TFC's JSON:API body, never Flask's HTML
+        return api.error(exc.code or 500, (exc.name or "error").lower())
 
-    @app.errorhandler(405)
-    def _not_allowed(_: Exception) -> Response:
-        return api.error(405, "method not allowed")
+    @app.errorhandler(Exception)
+    def _internal(exc: Exception) -> Response:
+        app.logger.exception("sandbox: unhandled error")
+        return api.error(500, "internal server error", type(exc).__name__)
 
     @app.before_request
     def _guard() -> Response | None:
