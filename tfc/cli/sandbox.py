@@ -23,7 +23,7 @@ def serve(
     latency_ms: Annotated[float, typer.Option(help="Latency added to every request.")] = 0.0,
     rate_limit: Annotated[float, typer.Option(help="Requests/second per token, as TFC; 0 turns it off.")] = 30.0,
     faults: Annotated[
-        str | None, typer.Option(help="Injected faults, e.g. 5xx=0.05,429=0.02,drop=0.01,seed=7.")
+        str | None, typer.Option(help="Injected faults: 5xx=F,429=F,drop=F,lost=F,lost5xx=F,only=TEXT,seed=N.")
     ] = None,
     seed: Annotated[int, typer.Option(help="Seed of the demo scenario.")] = 0,
     access_log: Annotated[bool, typer.Option("--access-log/--no-access-log", help="Log every request.")] = True,

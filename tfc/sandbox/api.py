@@ -66,6 +66,7 @@ def create_app(world: World, settings: Settings, deliverer: Deliverer) -> Flask:
                 return _too_many(int(settings.rate_limit or 30), 0.05)
             if fault is Fault.DROP:
                 return _drop()
+            g.lost = fault  # LOST/LOST_5XX: handled first, the response is lost afterwards
         if path != "/api/v2/ping" and (g.token is None or g.token not in world.tokens):
             return api.error(401, "unauthorized")
         with world.lock:
@@ -79,6 +80,11 @@ def create_app(world: World, settings: Settings, deliverer: Deliverer) -> Flask:
         events: list[Event] = getattr(g, "events", [])
         if events:
             deliverer.deliver(events)
+        lost = getattr(g, "lost", None)
+        if lost is Fault.LOST:
+            return _drop()
+        if lost is Fault.LOST_5XX:
+            return api.error(502, "bad gateway", "injected fault: the request was handled, its response lost")
         return response
 
     def _too_many(limit: int, wait: float) -> Response:
