@@ -190,7 +190,7 @@ def _notification(name: str, triggers: list[str], *, enabled: bool = True) -> di
 def test_project_notifications_with_granular_triggers_carry_trigger_type(sandbox: Sandbox, http: httpx.Client) -> None:
     hook = _Hook(200)
     _hooked(sandbox, hook)
-    world = sandbox.world  # the workspace where a newer commit's run waits behind the one awaiting confirmation
+    world = sandbox.world  # the workspace where the commit's run waits behind another awaiting confirmation
     ws_id = next(r.workspace_id for r in world.runs.values() if r.status == "pending")
     project_id = world.workspaces[ws_id].project_id
     created = http.post(f"/api/v2/projects/{project_id}/notification-configurations",
