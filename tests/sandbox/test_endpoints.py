@@ -178,7 +178,7 @@ class _Hook:
 
 
 def _hooked(sandbox: Sandbox, hook: _Hook) -> None:
-    sandbox.deliverer._http = httpx.Client(transport=httpx.MockTransport(hook))
+    sandbox.deliverer.transport = httpx.MockTransport(hook)
 
 
 def _notification(name: str, triggers: list[str], *, enabled: bool = True) -> dict[str, Any]:

@@ -10,6 +10,7 @@ import copy
 import hashlib
 import random
 import threading
+import zlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -268,7 +269,7 @@ class World:
 
     def new_id(self, prefix: str) -> str:
         with self.lock:
-            return prefix + "-" + "".join(self._ids.choices(ID_ALPHABET, k=16))
+            return prefix + "-" + "".join(ID_ALPHABET[b % len(ID_ALPHABET)] for b in self._ids.randbytes(16))
 
     # -- organizations, users, projects and workspaces --------------------------------------------------------
 
@@ -612,7 +613,7 @@ def states_before(status: str, *, errored_plan: bool = False) -> tuple[str, ...]
 def backfill_timestamps(run: RunRec, plan: PlanRec, *, now: datetime) -> None:
     """A scenario run's status-timestamps (and its plan's and apply's) for every state it reached, with
     durations as a real estate shows them: seconds queued, one to four minutes planning and applying."""
-    rng = random.Random(run.id)
+    rng = random.Random(zlib.crc32(run.id.encode()))
     moment = run.created_at
     run.timestamps = {"plan-queueable-at": moment}
     for state in states_before(run.status, errored_plan=run.errored_plan):
