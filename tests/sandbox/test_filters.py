@@ -30,6 +30,13 @@ def http(sandbox: Sandbox) -> httpx.Client:
                         headers={"Authorization": f"Bearer {sandbox.token}"})
 
 
+@pytest.fixture(scope="module")
+def read(demo: Sandbox) -> httpx.Client:
+    """A client of the module's demo, for tests that change nothing."""
+    return httpx.Client(transport=_InProcessTransport(demo.wsgi_app), base_url=demo.address,
+                        headers={"Authorization": f"Bearer {demo.token}"})
+
+
 @pytest.mark.parametrize(("path", "params"), [
     ("/api/v2/organizations/demo-org/workspaces", {"filter[current_run][status]": "planned"}),  # misspelt
     ("/api/v2/organizations/demo-org/workspaces", {"search[tag]": "type:deploy"}),
@@ -38,29 +45,29 @@ def http(sandbox: Sandbox) -> httpx.Client:
     ("/api/v2/organizations/demo-org/runs", {"filter[timeframe]": "recent"}),
     ("/api/v2/organizations/demo-org/workspaces", {"sort": "size"}),
 ])
-def test_unknown_parameters_and_values_answer_400(sandbox: Sandbox, http: httpx.Client, path: str,
+def test_unknown_parameters_and_values_answer_400(demo: Sandbox, read: httpx.Client, path: str,
                                                   params: dict[str, str]) -> None:
-    ws = next(iter(sandbox.world.workspaces))
-    response = http.get(path.format(ws=ws), params=params)
+    ws = next(iter(demo.world.workspaces))
+    response = read.get(path.format(ws=ws), params=params)
     assert response.status_code == 400 and response.json()["errors"][0]["status"] == "400"
 
 
 @pytest.mark.parametrize("path", ["/api/v2/organizations/demo-org/workspaces", "/api/v2/organizations/demo-org/runs",
                                   "/api/v2/workspaces/{ws}", "/api/v2/runs/{run}"])
-def test_an_unknown_include_answers_400_naming_the_include_parameter(sandbox: Sandbox, http: httpx.Client,
+def test_an_unknown_include_answers_400_naming_the_include_parameter(demo: Sandbox, read: httpx.Client,
                                                                      path: str) -> None:
-    ws = next(iter(sandbox.world.workspaces.values()))
-    response = http.get(path.format(ws=ws.id, run=ws.current_run_id), params={"include": "plan,bogus"})
+    ws = next(iter(demo.world.workspaces.values()))
+    response = read.get(path.format(ws=ws.id, run=ws.current_run_id), params={"include": "plan,bogus"})
     assert response.status_code == 400
     error = response.json()["errors"][0]
     assert "include parameter" in f"{error['title']} {error['detail']}" and "bogus" in error["detail"]
 
 
-def test_workspace_filters_sort_and_project(sandbox: Sandbox, http: httpx.Client) -> None:
-    world = sandbox.world
+def test_workspace_filters_sort_and_project(demo: Sandbox, read: httpx.Client) -> None:
+    world = demo.world
 
     def names(**params: str) -> list[str]:
-        body = http.get("/api/v2/organizations/demo-org/workspaces", params={"page[size]": 100, **params}).json()
+        body = read.get("/api/v2/organizations/demo-org/workspaces", params={"page[size]": 100, **params}).json()
         assert body["meta"]["pagination"]["total-count"] <= 100
         return [w["attributes"]["name"] for w in body["data"]]
 
@@ -110,9 +117,9 @@ def test_run_filters_source_pool_operation_timeframe(sandbox: Sandbox, http: htt
     assert ids(**{"filter[status_group]": "waiting"}) == set()  # an unknown value: a valid query, nothing matches
 
 
-def test_search_basic_is_ignored_beside_commit_or_user(http: httpx.Client) -> None:
+def test_search_basic_is_ignored_beside_commit_or_user(read: httpx.Client) -> None:
     def count(**params: str) -> int:
-        return len(http.get("/api/v2/organizations/demo-org/runs", params={"page[size]": 100, **params}).json()["data"])
+        return len(read.get("/api/v2/organizations/demo-org/runs", params={"page[size]": 100, **params}).json()["data"])
 
     assert count(**{"search[basic]": "no-such-thing"}) == 0
     assert count(**{"search[commit]": DEMO_COMMIT[:12], "search[basic]": "no-such-thing"}) == count(
@@ -154,7 +161,7 @@ def test_operation_of_a_run(options: dict[str, bool], plan_only: bool, destroy: 
     assert operation_of(run) == operation
 
 
-def test_api_runs_echo_their_attributes_get_a_plan_and_can_be_applied(tmp_path: object, http: httpx.Client,
+def test_api_runs_echo_their_attributes_get_a_plan_and_can_be_applied(http: httpx.Client,
                                                                       sandbox: Sandbox) -> None:
     world = sandbox.world
     ws = next(w for w in world.workspaces.values() if w.current_run_id
