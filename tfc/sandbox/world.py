@@ -260,6 +260,7 @@ class World:
         self.template_cvs: dict[str, str] = {}  # workspace id -> its newest configuration version with a template
         self.histories: dict[str, list[StateVersionRec]] = {}  # workspace id -> scenario state versions
         self.history_factory: Callable[[WorkspaceRec], list[StateVersionRec]] | None = None  # lazy (demo)
+        self.agent_free: Callable[[RunRec], bool] = lambda run: True  # agent_dynamics: may a queued run start?
         self._applied_cvs: set[str] = set()
         self._state_versions: dict[str, list[StateVersionRec]] = {}  # per workspace, oldest first; lazy
         self._state_version_index: dict[str, StateVersionRec] = {}
@@ -439,6 +440,9 @@ class World:
             plan.status = "queued"
             plan.timestamps["queued-at"] = at
         elif status == "plan_queued":
+            if not self.agent_free(run):
+                run.next_step_at = now  # waits for an agent: it starts when one is free, not when scheduled
+                return False
             self.set_status(run, "planning", events, at)
             plan.status = "running"
             plan.timestamps["started-at"] = at
@@ -459,6 +463,9 @@ class World:
             run.apply_status = "queued"
             run.apply_timestamps["queued-at"] = at
         elif status == "apply_queued":
+            if not self.agent_free(run):
+                run.next_step_at = now  # waits for an agent: it starts when one is free, not when scheduled
+                return False
             self.set_status(run, "applying", events, at)
             run.apply_status = "running"
             run.apply_timestamps["started-at"] = at
