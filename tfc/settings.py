@@ -67,7 +67,7 @@ class Settings:
 class SettingsFlags:
     """What the user passed on the command line; ``None`` means "not given"."""
 
-    token: str | None = None
+    token: str | None = field(default=None, repr=False)
     hostname: str | None = None
     organization: str | None = None
     rate_limit_per_second: float | None = None

@@ -185,3 +185,4 @@ def test_a_file_without_credentials_falls_through_to_the_missing_token_error(fak
     _credentials(fake_home, b'{"credentials_helper": {}}')
     with pytest.raises(ConfigError, match=r"no API token for tfc\.example\.com"):
         resolve_settings(SettingsFlags(hostname="tfc.example.com"), {"HOME": str(fake_home)})
+

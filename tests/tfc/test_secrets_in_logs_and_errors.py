@@ -22,7 +22,7 @@ from tfc import errors
 from tfc.cli import main
 from tfc.client import TfcClient
 from tfc.redact import redact, redact_url, register_secret
-from tfc.settings import Secret, Settings
+from tfc.settings import Secret, Settings, SettingsFlags
 
 CANARY = "canary-ECHO-TOKEN-5e4d3c2b1a"
 SIGNED = "/_archivist/v1/object/SIGNED-SECRET-qq9"
@@ -177,3 +177,9 @@ def test_redact_masks_registered_secrets_and_bearer_credentials() -> None:
     register_secret("ab")
     text = redact("key sig-secret-0123, header Authorization: Bearer abc.def-ghi, about ab")
     assert text == "key ***, header Authorization: Bearer ***, about ab"
+
+
+def test_flags_never_show_the_token() -> None:
+    """SettingsFlags holds a --token value as a plain string; its repr (tracebacks, debuggers) leaves it out."""
+    flags = SettingsFlags(token="canary-FLAG-TOKEN-77", hostname="tfc.example.com")
+    assert "canary-FLAG-TOKEN-77" not in repr(flags) and "tfc.example.com" in repr(flags)
