@@ -130,8 +130,12 @@ class Report:
 # -- mutants -----------------------------------------------------------------------------------------------------
 
 
-def _sites(tree: ast.Module, lines: list[str]) -> Iterator[tuple[ast.AST, int, str]]:
-    """Every (node, variant, description) mutation site, in a deterministic order."""
+def _sites(tree: ast.Module, lines: list[str]) -> Iterator[tuple[ast.AST, int, str, int]]:
+    """Every (node, variant, description, line) mutation site, in a deterministic order."""
+
+    def marked(line: int) -> bool:
+        return bool(line) and lines[line - 1].rstrip().endswith(PRAGMA)
+
     skipped: set[int] = set()
     for node in ast.walk(tree):
         for decorator in getattr(node, "decorator_list", []):
@@ -143,33 +147,33 @@ def _sites(tree: ast.Module, lines: list[str]) -> Iterator[tuple[ast.AST, int, s
             skipped.update(id(n) for n in ast.walk(node))
     for node in ast.walk(tree):
         line = getattr(node, "lineno", 0)
-        if id(node) in skipped or (line and lines[line - 1].rstrip().endswith(PRAGMA)):
+        if id(node) in skipped or marked(line):
             continue
         if isinstance(node, ast.Compare):
             for position, op in enumerate(node.ops):
                 for variant, flip in enumerate(_FLIPS[type(op)]):
-                    yield node, position * 10 + variant, f"`{_OP_TEXT[type(op)]}` -> `{_OP_TEXT[flip]}`"
+                    yield node, position * 10 + variant, f"`{_OP_TEXT[type(op)]}` -> `{_OP_TEXT[flip]}`", line
         elif isinstance(node, ast.BoolOp):
             other = ast.Or if isinstance(node.op, ast.And) else ast.And
-            yield node, 0, f"`{_OP_TEXT[type(node.op)]}` -> `{_OP_TEXT[other]}`"
+            yield node, 0, f"`{_OP_TEXT[type(node.op)]}` -> `{_OP_TEXT[other]}`", line
         elif isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.Not):
-            yield node, 0, "drop `not`"
+            yield node, 0, "drop `not`", line
         elif isinstance(node, ast.Constant) and isinstance(node.value, bool):
-            yield node, 0, f"`{node.value}` -> `{not node.value}`"
+            yield node, 0, f"`{node.value}` -> `{not node.value}`", line
         elif isinstance(node, ast.Constant) and isinstance(node.value, int | float):
-            yield node, 0, f"`{node.value!r}` -> `{node.value + 1!r}`"
-            yield node, 1, f"`{node.value!r}` -> `{node.value - 1!r}`"
+            yield node, 0, f"`{node.value!r}` -> `{node.value + 1!r}`", line
+            yield node, 1, f"`{node.value!r}` -> `{node.value - 1!r}`", line
         elif isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
             for position, statement in enumerate(node.body):
-                if _deletable(statement, position):
+                if _deletable(statement, position) and not marked(statement.lineno):
                     first = ast.unparse(statement).splitlines()[0][:60]
-                    yield node, position, f"delete `{first}`"
+                    yield node, position, f"delete `{first}`", statement.lineno
         elif isinstance(node, ast.If | ast.For | ast.While | ast.With | ast.Try):
             for block_index, block in enumerate(_blocks(node)):
                 for position, statement in enumerate(block):
-                    if _deletable(statement, position):
+                    if _deletable(statement, position) and not marked(statement.lineno):
                         first = ast.unparse(statement).splitlines()[0][:60]
-                        yield node, block_index * 1000 + position, f"delete `{first}`"
+                        yield node, block_index * 1000 + position, f"delete `{first}`", statement.lineno
 
 
 def _blocks(node: ast.AST) -> list[list[ast.stmt]]:
@@ -216,17 +220,14 @@ class _DropNot(ast.NodeTransformer):
 def mutants(source: str) -> list[Mutant]:
     tree = ast.parse(source)
     lines = source.splitlines()
-    return [
-        Mutant(index, getattr(node, "lineno", 0), change)
-        for index, (node, _, change) in enumerate(_sites(tree, lines))
-    ]
+    return [Mutant(index, line, change) for index, (_, _, change, line) in enumerate(_sites(tree, lines))]
 
 
 def mutate(source: str, index: int) -> str:
     """The module's source with mutant ``index`` applied (unparsed from the AST: comments are gone)."""
     tree = ast.parse(source)
     lines = source.splitlines()
-    for position, (node, variant, _) in enumerate(_sites(tree, lines)):
+    for position, (node, variant, _, _) in enumerate(_sites(tree, lines)):
         if position == index:
             if isinstance(node, ast.UnaryOp):
                 tree = _DropNot(node).visit(tree)
@@ -395,7 +396,12 @@ def main(argv: list[str] | None = None) -> int:
             shutil.copytree(ROOT, workdir, ignore=COPY_IGNORE)
             copies.put(workdir)
         for target in targets:
-            reports.append(run_target(target, copies, args.jobs, args.timeout_factor, args.min_timeout))
+            report = run_target(target, copies, args.jobs, args.timeout_factor, args.min_timeout)
+            reports.append(report)
+            print(f"  {report.path}: {report.killed + report.timeouts}/{report.mutants} caught, "
+                  f"score {report.score:.1f}%", flush=True)
+            if args.json:  # after every module, so a long run that is stopped keeps what it measured
+                _write_json(args.json, reports)
     print()
     print(f"{'module':34} {'mutants':>7} {'killed':>7} {'timeout':>7} {'survived':>8} {'score':>7}")
     for report in reports:
@@ -410,10 +416,12 @@ def main(argv: list[str] | None = None) -> int:
         for survivor in report.survivors:
             status = "" if survivor["status"] == "survived" else f" [{survivor['status']}]"
             print(f"survivor {report.path}:{survivor['line']}  {survivor['change']}{status}  | {survivor['source']}")
-    if args.json:
-        document = {"modules": [{**asdict(r), "score": round(r.score, 1)} for r in reports]}
-        args.json.write_text(json.dumps(document, indent=2) + "\n", encoding="utf-8")
     return 0
+
+
+def _write_json(path: Path, reports: list[Report]) -> None:
+    document = {"modules": [{**asdict(r), "score": round(r.score, 1)} for r in reports]}
+    path.write_text(json.dumps(document, indent=2) + "\n", encoding="utf-8")
 
 
 if __name__ == "__main__":
