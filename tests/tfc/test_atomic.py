@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from tfc.atomic import PRIVATE, write_atomically
+from tfc.atomic import PRIVATE, append_private, write_atomically
+from tfc.errors import ConfigError
 
 
 @pytest.fixture
@@ -91,3 +92,22 @@ def test_a_failed_write_leaves_no_temporary_file(tmp_path: Path) -> None:
     with pytest.raises(OSError):
         write_atomically(tmp_path / "target", b"data")
     assert [p.name for p in tmp_path.iterdir()] == ["target"]
+
+
+def test_append_private_creates_0600_and_appends(tmp_path: Path, umask: None) -> None:
+    """An audit trail is created 0600 even under umask 0, and each call appends."""
+    os.umask(0)
+    log = tmp_path / "audit" / "review.jsonl"
+    append_private(log, b'{"a": 1}\n')
+    append_private(log, b'{"b": 2}\n')
+    assert (_mode(log), log.read_bytes()) == (0o600, b'{"a": 1}\n{"b": 2}\n')
+
+
+def test_append_private_refuses_a_symlink(tmp_path: Path) -> None:
+    """A link planted at the log's path is refused; the file it points at is untouched."""
+    victim = tmp_path / "victim"
+    victim.write_bytes(b"precious")
+    (tmp_path / "review.jsonl").symlink_to(victim)
+    with pytest.raises(ConfigError, match=r"review\.jsonl: is a symbolic link"):
+        append_private(tmp_path / "review.jsonl", b"x\n")
+    assert victim.read_bytes() == b"precious"
