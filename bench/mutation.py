@@ -41,8 +41,9 @@ ROOT = Path(__file__).resolve().parents[1]
 PRAGMA = "# pragma: no mutate"
 
 # Short name -> (module file, test folder). The test files run for a module are those in its folder that import
-# it, end-to-end files (``*_e2e.py``) left out, ``test_<module>.py`` first so most mutants die in the first file;
-# ``--list`` shows them. Add a module here, or name it on the command line as path[=tests].
+# it (or, when none does, every file in it), end-to-end and contract files (``*_e2e.py``, ``*_contract.py``: slow,
+# run by the full suite) left out, ``test_<module>.py`` first so most mutants die in the first file; ``--list``
+# shows them. Add a module here, or name it on the command line as path[=tests].
 MODULES: dict[str, tuple[str, str]] = {
     "grouping": ("tfc/review/grouping.py", "tests/review"),
     "diff": ("tfc/review/diff.py", "tests/review"),
@@ -58,6 +59,7 @@ MODULES: dict[str, tuple[str, str]] = {
 COPY_IGNORE = shutil.ignore_patterns(
     ".venv", ".git", "__pycache__", ".pytest_cache", ".hypothesis", ".mypy_cache", ".ruff_cache", "*.egg-info"
 )
+SLOW_TEST_SUFFIXES = ("_e2e", "_contract")
 PYTEST_EXIT_NO_TESTS = 5
 PYTEST_EXIT_USAGE = 4
 
@@ -265,10 +267,10 @@ def resolve_target(spec: str) -> Target:
     else:
         dotted = path.removesuffix(".py").replace("/", ".")
         files = sorted((ROOT / folder).glob("test_*.py")) if (ROOT / folder).is_dir() else []
-        files = [f for f in files if not f.stem.endswith("_e2e")]
+        files = [f for f in files if not f.stem.endswith(SLOW_TEST_SUFFIXES)]
         files.sort(key=lambda f: f.stem != f"test_{Path(path).stem}")  # stable: the rest stay alphabetical
         chosen = tuple(str(f.relative_to(ROOT)) for f in files if _imports(f.read_text(encoding="utf-8"), dotted))
-        chosen = chosen or ((folder,) if (ROOT / folder).exists() else ())
+        chosen = chosen or tuple(str(f.relative_to(ROOT)) for f in files)
     if not chosen:
         raise SystemExit(f"mutation: no tests for {path}; name them as {name}=tests/...")
     return Target(Path(path).stem if name not in MODULES else name, path, chosen)
