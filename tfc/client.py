@@ -308,6 +308,15 @@ class TfcClient:
         wanted = ("x-ratelimit-limit", "tfp-api-version", "tfp-appname", "x-tfe-version")
         return {name: response.headers[name] for name in wanted if name in response.headers}
 
+    def current_user(self) -> str:
+        """``GET /account/details``: the username the token acts as (a team or org token's service user)."""
+        document = self._get_document("account/details", resource="account details")
+        attributes = ((document.get("data") or {}).get("attributes") or {}) if isinstance(document, dict) else {}
+        username = attributes.get("username") if isinstance(attributes, dict) else None
+        if not isinstance(username, str) or not username:
+            raise MalformedResponse("account details: no username in the response")
+        return username
+
     # -- API: workspaces ---------------------------------------------------------------------------------
 
     def list_workspaces(
