@@ -16,7 +16,13 @@ from tfc.review.changes import Change
 SENSITIVE = "(sensitive value)"
 UNKNOWN = "(known after apply)"
 ABSENT = "(none)"
-_MISSING = object()
+
+
+class _Missing:
+    """The value on a side that does not have it (distinct from JSON null)."""
+
+
+_MISSING = _Missing()
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,7 +84,7 @@ def _walk(
     if unknown is True:
         out.append(AttributeChange(path, _masked_render(before, sensitive), UNKNOWN))
         return
-    if isinstance(before, dict | type(_MISSING)) and isinstance(after, dict | type(_MISSING)) and (
+    if isinstance(before, dict | _Missing) and isinstance(after, dict | _Missing) and (
         isinstance(before, dict) or isinstance(after, dict)
     ):
         b = before if isinstance(before, dict) else {}
@@ -126,7 +132,8 @@ def union_marker(first: Any, second: Any) -> Any:
     if isinstance(first, list) and isinstance(second, list):
         return [union_marker(_sub(first, i), _sub(second, i)) for i in range(max(len(first), len(second)))]
     if isinstance(first, dict | list) and isinstance(second, dict | list):
-        return True  # markers of different shapes: nothing can be said safely about the value's parts
+        # markers of different shapes: nothing can be said safely about the value's parts
+        return True if _has_true(first) or _has_true(second) else None
     return first if isinstance(first, dict | list) else second
 
 
