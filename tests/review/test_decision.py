@@ -141,6 +141,12 @@ def test_empty_extras_and_format_1_are_modelled(document: dict) -> None:  # type
 )
 def test_unconfirmable_runs(status: str, verdict: Verdict, reason: str) -> None:
     assert decide_unconfirmable(status) == Decision(verdict, reason)
+    assert decide_unconfirmable(status, has_changes=True) == Decision(verdict, reason)
+
+
+def test_a_confirmable_status_without_changes_says_there_is_nothing_to_apply() -> None:
+    assert decide_unconfirmable("planned", has_changes=False) == Decision(
+        Verdict.REVIEW, "planned with nothing TFC would apply (no changes, drift only or outputs only); look at the plan")
 
 
 def test_superseded_names_the_current_run() -> None:

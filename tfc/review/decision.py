@@ -67,18 +67,25 @@ def decide_plan(changes: PlanChanges | None, rules: Sequence[Wildcard], *, unrea
     return Decision(Verdict.APPROVE, f"all {len(actionable)} change(s) match", rule=", ".join(used))
 
 
-def decide_unconfirmable(status: str) -> Decision:
-    """A current run of the commit that this token cannot confirm: why it is reported and not applied."""
+NOTHING_TO_APPLY = "nothing TFC would apply (no changes, drift only or outputs only); look at the plan"
+
+
+def decide_unconfirmable(status: str, *, has_changes: bool | None = None) -> Decision:
+    """A current run of the commit that cannot be confirmed: why it is reported and not applied.
+
+    ``has_changes`` is the plan's own flag, when the plan was read with the run.
+    """
     if status == "errored":
         return Decision(Verdict.FAILED, "the run errored")
     if status in POLICY_STATUSES:
         return Decision(Verdict.REVIEW, f"policy check needs a person ({status})")
     if status in CONFIRMABLE_STATUSES:
+        if has_changes is False:
+            return Decision(Verdict.REVIEW, f"{status} with {NOTHING_TO_APPLY}")
         return Decision(Verdict.REVIEW, f"TFC does not let this token confirm it (status {status}, "
                                         "actions.is-confirmable false)")
     if status == "planned_and_finished":
-        return Decision(Verdict.REVIEW, "planned and finished: nothing TFC would apply (no changes, drift only or "
-                                        "outputs only); look at the plan")
+        return Decision(Verdict.REVIEW, f"planned and finished: {NOTHING_TO_APPLY}")
     if status == "applied":
         return Decision(Verdict.SKIP, "already applied")
     if status in PAST_CONFIRMATION:

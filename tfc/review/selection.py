@@ -98,7 +98,8 @@ def partition(confirmable: Iterable[Run], others: Iterable[Run], prefix: str, fi
         if workspace.current_run_id != run.id:
             reported.append(Reported(run, workspace, superseded(workspace.current_run_id)))
         elif not run.is_confirmable:
-            reported.append(Reported(run, workspace, decide_unconfirmable(run.status)))
+            has_changes = run.plan.has_changes if run.plan is not None else None
+            reported.append(Reported(run, workspace, decide_unconfirmable(run.status, has_changes=has_changes)))
         else:
             candidates.append(Candidate(run, workspace))
     for run in others:
