@@ -1,11 +1,13 @@
 """The TFC API v2 client: one sync httpx client, a shared rate limiter, bounded concurrency, typed records.
 
 All I/O goes through :meth:`TfcClient._send`. Messages name the resource, never the token, and never a
-signed archivist URL.
+signed archivist URL. The token goes only to the configured origin (scheme, host and port); a URL that would
+downgrade an HTTPS API to plain HTTP is refused; JSON documents are parsed with any echo of the token masked.
 """
 
 from __future__ import annotations
 
+import json as jsonlib
 import random
 import threading
 import time
@@ -32,6 +34,7 @@ from tfc.models import (
     Workspace,
 )
 from tfc.ratelimit import DEFAULT_DOWNLOAD_RATE, Clock, Sleep, TokenBucket
+from tfc.redact import MASK, install_http_log_redaction, redact, register_secret
 from tfc.retry import backoff_delay, rate_limit_reset, should_retry_status, should_retry_transport_error
 from tfc.settings import Settings
 
@@ -45,6 +48,7 @@ CONFIRMABLE_STATUSES: Final = (
     "post_plan_completed",
     "planned_and_saved",
 )
+DEFAULT_PORTS: Final = {"http": 80, "https": 443}
 MAX_ATTEMPTS: Final = 5
 MAX_PAGE_SIZE: Final = 100
 # Endpoints with a lower limit than 30/s: requests per minute, and how many may go at once.
@@ -89,19 +93,36 @@ class RequestStats:
             }
 
 
+Origin = tuple[str, str, int | None]
+
+
+def origin(url: str) -> Origin:
+    """``(scheme, host, port)`` with the scheme's default port filled in: ``https://h:443`` is ``https://h``."""
+    parts = urlsplit(url)
+    scheme = parts.scheme.lower()
+    try:
+        port = parts.port
+    except ValueError:  # a malformed port never matches the API's origin
+        return scheme, "", -1
+    return scheme, (parts.hostname or "").lower(), port if port is not None else DEFAULT_PORTS.get(scheme)
+
+
 class _BearerAuth(httpx.Auth):
-    """Adds the token only to requests for the API's own host: archivist URLs carry their own secret."""
+    """Adds the token only to requests for the API's own origin: archivist URLs carry their own secret, and a
+    URL on the same host over another scheme or port (``http://`` for an ``https://`` API) is another origin."""
 
     def __init__(self, settings: Settings) -> None:
-        self._netloc = urlsplit(settings.address).netloc.lower()
+        self._origin = origin(settings.address)
         self._header = f"Bearer {settings.token.reveal()}"
 
     def __repr__(self) -> str:
         return "_BearerAuth(***)"
 
     def auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
-        if request.url.netloc.decode("ascii").lower() == self._netloc:
+        if origin(str(request.url)) == self._origin:
             request.headers["Authorization"] = self._header
+        else:
+            request.headers.pop("Authorization", None)
         yield request
 
 
@@ -115,9 +136,9 @@ def _tight_budget(method: str, path: str) -> str | None:
     return None
 
 
-def _error_detail(response: httpx.Response) -> str | None:
+def _error_detail(content: bytes) -> str | None:
     try:
-        body = response.json()
+        body = jsonlib.loads(content)
     except ValueError:
         return None
     errors = body.get("errors") if isinstance(body, dict) else None
@@ -147,6 +168,10 @@ class TfcClient:
     ) -> None:
         self.settings = settings
         self.stats = RequestStats()
+        register_secret(settings.token.reveal())
+        install_http_log_redaction()
+        self._token_bytes = settings.token.reveal().encode()
+        self._https = origin(settings.address)[0] == "https"
         sleep = sleep or time.sleep  # looked up per client, so a test can swap the module's sleep
         self._sleep = sleep
         self._rng = rng or random.Random()
@@ -221,16 +246,17 @@ class TfcClient:
             budget = _tight_budget(method, api_path) if api_path is not None else None
             if budget is not None:
                 self._tight_buckets[budget].acquire()
+            failure = None
             try:
                 response = self._http.request(method, url, params=params, json=json, headers=headers)
             except httpx.TransportError as exc:
+                failure = type(exc).__name__
+            if failure is not None:  # raised outside the except block: no __context__ holding the request
                 self.stats.record(None, retry=attempt > 1, download=download)
                 if attempt < MAX_ATTEMPTS and should_retry_transport_error(method):
                     self._sleep(self._backoff(attempt))
                     continue
-                raise TransportError(
-                    f"{resource}: connection to {self.settings.hostname} failed ({type(exc).__name__})"
-                ) from None
+                raise TransportError(f"{resource}: connection to {self.settings.hostname} failed ({failure})")
             self.stats.record(response.status_code, retry=attempt > 1, download=download)
             status = response.status_code
             if status < 400:
@@ -244,8 +270,27 @@ class TfcClient:
                 else:
                     self._sleep(self._backoff(attempt))
                 continue
-            raise api_error(status, resource, _error_detail(response))
+            detail = _error_detail(self._masked(response.read()))
+            raise api_error(status, resource, redact(detail) if detail else None)
         raise RateLimited(f"{resource}: out of retries", status=429, resource=resource)  # pragma: no cover
+
+    def _masked(self, content: bytes) -> bytes:
+        """``content`` with any echo of the token masked (a server may copy request headers into its answer)."""
+        return content.replace(self._token_bytes, MASK.encode()) if self._token_bytes in content else content
+
+    def _decode(self, response: httpx.Response, *, resource: str) -> Any:
+        """The JSON document of an API response, parsed after masking any echo of the token."""
+        content = self._masked(response.read())
+        try:
+            return jsonlib.loads(content)
+        except ValueError:
+            pass  # raised below, outside the except block: the decode error holds the whole document
+        raise MalformedResponse(f"{resource}: response is not JSON")
+
+    def _refuse_downgrade(self, url: str, *, resource: str) -> None:
+        """A signed URL is a secret too: never fetch one over plain HTTP when the API is HTTPS."""
+        if self._https and origin(url)[0] != "https":
+            raise MalformedResponse(f"{resource}: refusing a plain-HTTP URL from an HTTPS API")
 
     def _backoff(self, attempt: int) -> float:
         with self._rng_lock:
@@ -263,11 +308,7 @@ class TfcClient:
         return self._send(method, self._url(path), resource=resource, params=params, json=json, api_path=path)
 
     def _get_document(self, path: str, *, resource: str, params: Mapping[str, str | int] | None = None) -> Any:
-        response = self._api_call("GET", path, resource=resource, params=params)
-        try:
-            return response.json()
-        except ValueError:
-            raise MalformedResponse(f"{resource}: response is not JSON") from None
+        return self._decode(self._api_call("GET", path, resource=resource, params=params), resource=resource)
 
     def _get_one(
         self, path: str, factory: _FromResource[T], *, resource: str, params: Mapping[str, str | int] | None = None
@@ -431,8 +472,8 @@ class TfcClient:
                 "relationships": {"workspace": {"data": {"type": "workspaces", "id": workspace_id}}},
             }
         }
-        response = self._api_call("POST", "runs", resource=f"new run in workspace {workspace_id}", json=body)
-        document = response.json()
+        resource = f"new run in workspace {workspace_id}"
+        document = self._decode(self._api_call("POST", "runs", resource=resource, json=body), resource=resource)
         return Run.from_resource(document["data"], index_included(document))
 
     def _run_action(self, run_id: str, action: str, comment: str | None) -> None:
@@ -451,8 +492,9 @@ class TfcClient:
 
     def add_comment(self, run_id: str, body: str) -> Comment:
         payload = {"data": {"type": "comments", "attributes": {"body": body}}}
-        response = self._api_call("POST", f"runs/{run_id}/comments", resource=f"comment on run {run_id}", json=payload)
-        return Comment.from_resource(response.json()["data"])
+        resource = f"comment on run {run_id}"
+        response = self._api_call("POST", f"runs/{run_id}/comments", resource=resource, json=payload)
+        return Comment.from_resource(self._decode(response, resource=resource)["data"])
 
     def list_comments(self, run_id: str) -> Iterator[Comment]:
         return self._paginate(f"runs/{run_id}/comments", Comment.from_resource, resource=f"comments of run {run_id}")
@@ -470,15 +512,18 @@ class TfcClient:
             return None
         body = self._follow(response, resource=resource)
         try:
-            document = httpx.Response(200, content=body).json()
+            document = jsonlib.loads(body)
         except ValueError:
-            raise MalformedResponse(f"{resource}: not JSON") from None
+            document = None  # reported below, outside the except block: the decode error holds the whole plan
+        if document is None:
+            raise MalformedResponse(f"{resource}: not JSON")
         if not isinstance(document, dict):
             raise MalformedResponse(f"{resource}: not a JSON object")
         return document
 
     def download(self, url: str, *, resource: str = "download") -> bytes:
-        """GET a blob (e.g. a state download URL); the token is sent only if it is the API's own host."""
+        """GET a blob (e.g. a state download URL), byte for byte; the token is sent only to the API's own origin."""
+        self._refuse_downgrade(url, resource=resource)
         return self._follow(self._send("GET", url, resource=resource), resource=resource)
 
     def _follow(self, response: httpx.Response, *, resource: str, hops: int = 3) -> bytes:
@@ -488,7 +533,9 @@ class TfcClient:
             location = response.headers.get("location")
             if not location:
                 raise MalformedResponse(f"{resource}: redirect without a location")
-            response = self._send("GET", urljoin(str(response.url), location), resource=resource)
+            target = urljoin(str(response.url), location)
+            self._refuse_downgrade(target, resource=resource)
+            response = self._send("GET", target, resource=resource)
         raise MalformedResponse(f"{resource}: too many redirects")
 
     # -- API: state versions -----------------------------------------------------------------------------
@@ -567,18 +614,13 @@ class TfcClient:
                 },
             }
         }
-        response = self._api_call(
-            "POST",
-            f"workspaces/{workspace_id}/notification-configurations",
-            resource=f"notification configuration {name!r} of workspace {workspace_id}",
-            json=body,
-        )
-        return NotificationConfiguration.from_resource(response.json()["data"])
+        resource = f"notification configuration {name!r} of workspace {workspace_id}"
+        path = f"workspaces/{workspace_id}/notification-configurations"
+        response = self._api_call("POST", path, resource=resource, json=body)
+        return NotificationConfiguration.from_resource(self._decode(response, resource=resource)["data"])
 
     def verify_notification_configuration(self, configuration_id: str) -> NotificationConfiguration:
-        response = self._api_call(
-            "POST",
-            f"notification-configurations/{configuration_id}/actions/verify",
-            resource=f"verification of notification configuration {configuration_id}",
-        )
-        return NotificationConfiguration.from_resource(response.json()["data"])
+        resource = f"verification of notification configuration {configuration_id}"
+        path = f"notification-configurations/{configuration_id}/actions/verify"
+        response = self._api_call("POST", path, resource=resource)
+        return NotificationConfiguration.from_resource(self._decode(response, resource=resource)["data"])

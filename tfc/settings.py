@@ -67,7 +67,7 @@ class Settings:
 class SettingsFlags:
     """What the user passed on the command line; ``None`` means "not given"."""
 
-    token: str | None = None
+    token: str | None = field(default=None, repr=False)
     hostname: str | None = None
     organization: str | None = None
     rate_limit_per_second: float | None = None
@@ -101,19 +101,36 @@ def _token_from_env(hostname: str, environ: Mapping[str, str]) -> str | None:
     return None
 
 
-def _token_from_credentials(hostname: str, text: str, path: Path) -> str | None:
+def _token_from_credentials(hostname: str, path: Path) -> str | None:
+    """The token ``terraform login`` stored for ``hostname``; a file that is unreadable, not JSON, or whose entry
+    for this host is malformed is a ConfigError naming the file and the field (never the token)."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot read the credentials file: {exc.strerror}") from None
+    except UnicodeDecodeError as exc:
+        raise ConfigError(f"{path}: the credentials file is not UTF-8 text (byte {exc.start})") from None
     try:
         document = json.loads(text)
     except json.JSONDecodeError as exc:
         raise ConfigError(f"{path}:{exc.lineno}: not valid JSON ({exc.msg})") from None
-    credentials = document.get("credentials") if isinstance(document, dict) else None
-    if not isinstance(credentials, dict):
+    if not isinstance(document, dict):
+        raise ConfigError(f'{path}: expected a JSON object with "credentials", found {type(document).__name__}')
+    credentials = document.get("credentials")
+    if credentials is None:
         return None
+    if not isinstance(credentials, dict):
+        raise ConfigError(f'{path}: "credentials" must be an object of hostname -> {{"token": "..."}}')
     for host, entry in credentials.items():
-        if str(host).lower() == hostname.lower() and isinstance(entry, dict):
-            token = entry.get("token")
-            if isinstance(token, str) and token:
-                return token
+        if str(host).lower() != hostname.lower():
+            continue
+        field = f'credentials["{host}"]'
+        if not isinstance(entry, dict):
+            raise ConfigError(f'{path}: {field} must be an object with a "token"')
+        token = entry.get("token")
+        if not isinstance(token, str) or not token.strip():
+            raise ConfigError(f"{path}: {field}.token must be a non-empty string")
+        return token.strip()
     return None
 
 
@@ -143,7 +160,7 @@ def resolve_settings(
     token = flags.token or environ.get("TFE_TOKEN") or _token_from_env(hostname, environ)
     path = credentials_path if credentials_path is not None else default_credentials_path(environ)
     if not token and path.is_file():
-        token = _token_from_credentials(hostname, path.read_text(encoding="utf-8"), path)
+        token = _token_from_credentials(hostname, path)
     if not token:
         raise ConfigError(
             f"no API token for {hostname}: set TFE_TOKEN or {env_token_variable(hostname)}, "

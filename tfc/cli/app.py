@@ -15,6 +15,7 @@ from tfc import __version__
 from tfc.cli import dependabot, deps, package, remind, review, runs, sandbox, usage, workspaces
 from tfc.cli.context import CliState, OutputFormat, get_state, stderr
 from tfc.errors import ExitCode, TfcError
+from tfc.redact import redact
 from tfc.settings import SettingsFlags
 
 EXIT_CODES_HELP = """\
@@ -108,10 +109,11 @@ app.add_typer(dependabot.app, name="dependabot")
 
 
 def _redact(text: str, secrets: Sequence[str]) -> str:
+    """``text`` without this invocation's secrets, any registered secret, bearer credential or signed URL."""
     for secret in secrets:
         if secret:
             text = text.replace(secret, "***")
-    return text
+    return redact(text)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -123,7 +125,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         result = app(args=args, prog_name="tfc", standalone_mode=False, obj=state)
     except TfcError as exc:
         if debug:
-            traceback.print_exc()
+            sys.stderr.write(_redact(traceback.format_exc(), state.secrets))
         sys.stderr.write(_redact(f"tfc: error: {exc}\n", state.secrets))
         return int(exc.exit_code)
     except ClickException as exc:
