@@ -59,11 +59,11 @@ TIERS = ("dev", "staging", "prod", "gxp")
     ({"dev": Phase.APPLYING}, (), (), Step("tier", "dev")),
     ({"dev": Phase.SUCCEEDED, "staging": Phase.FAILED}, (), (), Step("halted", "staging")),
     ({"dev": Phase.FAILED, "staging": Phase.SUCCEEDED}, (), (), Step("halted", "dev")),
-    ({t: Phase.SUCCEEDED for t in TIERS[:3]}, ("gxp",), (), Step("gate", "gxp")),
-    ({t: Phase.SUCCEEDED for t in TIERS[:3]}, ("gxp",), ("gxp",), Step("tier", "gxp")),
-    ({t: Phase.SUCCEEDED for t in TIERS[:3]} | {"gxp": Phase.GATED}, ("gxp",), (), Step("gate", "gxp")),
+    (dict.fromkeys(TIERS[:3], Phase.SUCCEEDED), ("gxp",), (), Step("gate", "gxp")),
+    (dict.fromkeys(TIERS[:3], Phase.SUCCEEDED), ("gxp",), ("gxp",), Step("tier", "gxp")),
+    (dict.fromkeys(TIERS[:3], Phase.SUCCEEDED) | {"gxp": Phase.GATED}, ("gxp",), (), Step("gate", "gxp")),
     ({}, ("dev",), (), Step("gate", "dev")),
-    ({t: Phase.SUCCEEDED for t in TIERS}, ("gxp",), (), Step("done")),
+    (dict.fromkeys(TIERS, Phase.SUCCEEDED), ("gxp",), (), Step("done")),
     ({"dev": Phase.SOAKING}, ("dev",), ("dev",), Step("tier", "dev")),
 ])
 def test_next_step(phases: dict[str, Phase], manual: tuple[str, ...], opened: tuple[str, ...], step: Step) -> None:
