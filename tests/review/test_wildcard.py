@@ -38,6 +38,19 @@ STACK = 'module.stack["us-east-1"].aws_iam_policy.access_controls'
         ("read:data.aws_iam_policy_document.*", "read", "data.aws_iam_policy_document.access", True),
         ("update:output.*", "update", "output.endpoint", True),
         ("update:aws_instance.web", "update", "module.a.aws_instance.web", False),  # anchored at both ends
+        ("update:module.a.aws_instance.web", "update", "aws_instance.web", False),  # anchored at the start
+        ("update:module.a.aws_instance.web", "update", "module.b.aws_instance.web", False),
+        ("delete:module.prod.**", "delete", "aws_s3_bucket.logs", False),  # ** only after what precedes it matched
+        ("delete:module.prod.**", "delete", "module.prod", True),
+        ("delete:module.prod.**", "delete", "module.prod.aws_s3_bucket.logs", True),
+        ("delete:module.prod.**", "delete", "module.staging.aws_s3_bucket.logs", False),
+        ("delete:**.logs", "delete", "aws_s3_bucket.logs", True),
+        ("delete:**.logs", "delete", "aws_s3_bucket.logs2", False),
+        ("delete:aws_*", "delete", "aws_s3_bucket.logs", False),
+        ("*:aws_s3_bucket.*", "forget", "aws_s3_bucket.logs", True),
+        ("create:aws_s3_bucket.*", "create+forget", "aws_s3_bucket.logs", False),
+        ("update:a.b.c", "update", "a.b", False),
+        ("update:a.b", "update", "a.b.c", False),
     ],
 )
 def test_wildcard_matching(rule: str, action: str, address: str, expected: bool) -> None:
@@ -63,6 +76,12 @@ def test_instance_keys_with_dots_brackets_and_quotes_parse_as_one_part() -> None
         ("update:module.st**ack", 16, "'**' must be a whole part"),
         ("update:", 7, "empty address"),
         ("update:module.stack[0]x", 22, "unexpected 'x'"),
+        ("update:a[", 8, "missing ']'"),
+        ("update:a[0", 8, "missing ']'"),
+        (" update:a", 0, "remove the whitespace around the rule"),
+        ("update:a ", 8, "remove the whitespace around the rule"),
+        ("update: a", 7, "whitespace outside a quoted key"),
+        ("update:module. x", 14, "whitespace outside a quoted key"),
     ],
 )
 def test_malformed_wildcard_is_a_usage_error_pointing_at_the_character(rule: str, position: int, problem: str) -> None:
@@ -93,3 +112,22 @@ def test_an_address_matches_itself_written_as_a_rule_and_double_star(parts: tupl
     unkeyed = ".".join(p.name for p in parts)
     assert parse_wildcard(f"update:{unkeyed}").matches("update", parts)  # no key matches every instance
     assert not parse_wildcard(f"update:{text}.extra").matches("update", parts)
+
+
+def test_spaces_inside_a_quoted_key_are_part_of_the_key() -> None:
+    assert parse_wildcard('update:module.x["a b"].y').matches("update", parse_address('module.x["a b"].y'))
+
+
+@given(addresses, addresses)
+def test_a_rule_is_anchored_at_the_start_of_the_address(prefix: tuple[Part, ...], parts: tuple[Part, ...]) -> None:
+    """Extra leading parts in the rule never match an address that lacks them (issue 23)."""
+    rule = parse_wildcard(f"update:{format_address(prefix)}.{format_address(parts)}")
+    assert not rule.matches("update", parts)
+
+
+@given(names, addresses)
+def test_double_star_follows_only_what_matched_before_it(name: str, parts: tuple[Part, ...]) -> None:
+    rule = parse_wildcard(f"delete:module.{name}.**")
+    expected = len(parts) >= 2 and parts[0].name == "module" and parts[1].name == name
+    assert rule.matches("delete", parts) is expected
+    assert rule.matches("delete", (Part("module"), Part(name), *parts))

@@ -56,6 +56,9 @@ def parse_address(text: str, *, allow_star_key: bool = False) -> tuple[Part, ...
         name = text[start:i]
         if not name:
             raise AddressSyntaxError(text, i, "empty part")
+        space = next((start + k for k, char in enumerate(name) if char.isspace()), None)
+        if space is not None:
+            raise AddressSyntaxError(text, space, "whitespace outside a quoted key")
         key: str | int | None = None
         if i < n and text[i] == "[":
             key, i = _parse_key(text, i, allow_star_key=allow_star_key)
@@ -99,6 +102,8 @@ def _parse_key(text: str, i: int, *, allow_star_key: bool) -> tuple[str | int, i
         start = i
         while i < n and text[i] != "]":
             i += 1
+        if i >= n:
+            raise AddressSyntaxError(text, open_at, "missing ']'")
         raw = text[start:i]
         if allow_star_key and raw == "*":
             key = STAR_KEY

@@ -46,6 +46,9 @@ class Wildcard:
 
 
 def parse_wildcard(rule: str) -> Wildcard:
+    if rule != rule.strip():
+        position = 0 if rule[:1].isspace() else len(rule.rstrip())
+        raise WildcardError(rule, position, "remove the whitespace around the rule")
     action, colon, pattern = rule.partition(":")
     if not colon:
         raise WildcardError(rule, len(rule), "expected ACTION:ADDRESS, e.g. update:module.stack.*.access_controls")

@@ -201,7 +201,7 @@ def _state_version(where: _Where, node: dict[str, Any], field: str, ws: Workspac
 
 def _run(world: World, where: _Where, node: dict[str, Any], field: str, ws: WorkspaceRec, now: datetime) -> None:
     where.unknown_keys(node, field, {"status", "commit", "author", "message", "minutes_ago", "changes", "drift",
-                                     "outputs", "branch", "hangs_on_cancel"})
+                                     "outputs", "branch", "hangs_on_cancel", "apply_errors"})
     status = where.get(node, "status", field, str)
     if status not in FINAL and status not in NON_FINAL:
         raise where.error(node, f"{field}.status", f"unknown status {status!r}")
@@ -225,7 +225,8 @@ def _run(world: World, where: _Where, node: dict[str, Any], field: str, ws: Work
     run = RunRec(id=world.new_id("run"), workspace_id=ws.id, status=status, created_at=created,
                  plan_id=world.new_id("plan"), apply_id=world.new_id("apply"), cv_id=cv.id,
                  message=ingress.commit_message, errored_plan=status == "errored", created_by=world.user(author).id,
-                 trigger_reason="vcs", hangs_on_cancel=where.get(node, "hangs_on_cancel", field, bool, default=False))
+                 trigger_reason="vcs", hangs_on_cancel=where.get(node, "hangs_on_cancel", field, bool, default=False),
+                 errored_apply=where.get(node, "apply_errors", field, bool, default=False))
     finished = status not in ("pending", "plan_queued", "planning", "errored", "canceled", "force_canceled")
     plan = PlanRec(id=run.plan_id, run_id=run.id, document=template if finished else None,
                    status="finished" if finished else "errored" if status == "errored" else "pending")

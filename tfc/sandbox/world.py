@@ -120,6 +120,7 @@ class RunRec:
     timestamps: dict[str, datetime] = field(default_factory=dict)
     comment_ids: list[str] = field(default_factory=list)
     errored_plan: bool = False  # the plan will error (scenario)
+    errored_apply: bool = False  # the apply will error (scenario: a failing tier in a rollout)
     apply_status: str = "unreachable"
     apply_timestamps: dict[str, datetime] = field(default_factory=dict)
     next_step_at: datetime | None = None  # when the lifecycle moves this run on
@@ -469,6 +470,10 @@ class World:
             self.set_status(run, "applying", events, at)
             run.apply_status = "running"
             run.apply_timestamps["started-at"] = at
+        elif status == "applying" and run.errored_apply:
+            self.set_status(run, "errored", events, at)
+            run.apply_status = "errored"
+            run.apply_timestamps["errored-at"] = at
         elif status == "applying":
             self._finish_apply(run, ws, plan)
             self.set_status(run, "applied", events, at)
