@@ -269,3 +269,21 @@ def test_paged_revalidation_under_lost_responses_never_double_applies(sandbox: S
     assert {r.outcome for r in results} == {Outcome.APPLYING}  # every lost response resolved by reading
     for item in approved:
         assert [c.body for c in client.list_comments(item.run.id)].count("lossy") == 1
+
+
+def test_a_full_sha_is_selected_with_one_server_filtered_list(sandbox_client: TfcClient) -> None:
+    by_prefix = select_runs(sandbox_client, "abcd1234", DEPLOY)
+    before = sandbox_client.stats.requests
+    by_sha = select_runs(sandbox_client, DEMO_COMMIT, DEPLOY)
+    assert sandbox_client.stats.requests - before == 3  # 270 runs of the commit: three pages of 100
+    assert by_sha == by_prefix
+
+
+def test_streamed_selection_equals_the_two_list_selection(sandbox_client: TfcClient) -> None:
+    from tfc.review.assess import select_and_assess
+
+    by_prefix, assessed_prefix = select_and_assess(sandbox_client, "abcd1234", DEPLOY, RULES)
+    by_sha, assessed_sha = select_and_assess(sandbox_client, DEMO_COMMIT, DEPLOY, RULES)
+    assert by_sha == by_prefix
+    assert [(a.run.id, a.decision, a.signature) for a in assessed_sha] == [
+        (a.run.id, a.decision, a.signature) for a in assessed_prefix]
