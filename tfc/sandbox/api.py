@@ -13,7 +13,19 @@ from werkzeug.exceptions import HTTPException
 
 from tfc.sandbox.guards import Budget, Fault, limit_for
 from tfc.sandbox.http import Api, ApiProblem, Settings
-from tfc.sandbox.routes import agents, archivist, meta, notifications, plans, runs, state, workspaces
+from tfc.sandbox.routes import (
+    account,
+    agents,
+    archivist,
+    configuration,
+    meta,
+    notifications,
+    plans,
+    runs,
+    state,
+    tags,
+    workspaces,
+)
 from tfc.sandbox.world import Event, World
 
 if TYPE_CHECKING:
@@ -105,6 +117,7 @@ def create_app(world: World, settings: Settings, deliverer: Deliverer) -> Flask:
         scheme, _, token = header.partition(" ")
         return token.strip() if scheme.lower() == "bearer" and token.strip() else None
 
-    for routes in (meta, workspaces, runs, plans, state, agents, notifications, archivist):
+    for routes in (meta, account, workspaces, tags, runs, plans, configuration, state, agents, notifications,
+                   archivist):
         routes.register(app, api)
     return app
