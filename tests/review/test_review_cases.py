@@ -191,3 +191,18 @@ def test_list_and_status_json_are_one_object_with_a_schema_version(tmp_path: Pat
         assert tfc(path, *args, "--output", "json") == 0
         document = json.loads(capsys.readouterr().out)
         assert (document["schema_version"], document["command"], len(document[key])) == (1, command, 1)
+
+
+@pytest.mark.parametrize(("text", "seconds"), [("2h", 7200.0), ("30m", 1800.0), ("90s", 90.0), ("45", 45.0),
+                                               ("1.5h", 5400.0)])
+def test_wait_timeout_durations(text: str, seconds: float) -> None:
+    from tfc.cli.review import parse_duration
+
+    assert parse_duration(text) == seconds
+
+
+@pytest.mark.parametrize("text", ["0", "2d", "-1h", "h", "soon"])
+def test_a_bad_wait_timeout_is_a_usage_error(tmp_path: Path, text: str, capsys: pytest.CaptureFixture[str]) -> None:
+    path = scenario(tmp_path, [{"name": "app", "runs": [run([change("a.b", 1, 2)])]}])
+    assert tfc(path, "apply", "--commit", SHA, "--wildcard", "update:**", "--wait", "--wait-timeout", text) == 2
+    assert "invalid --wait-timeout" in capsys.readouterr().err

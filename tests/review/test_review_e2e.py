@@ -220,3 +220,70 @@ def test_cli_a_commit_without_runs_is_an_error(capsys: pytest.CaptureFixture[str
     assert "no runs of commit 0badc0de in organization demo-org" in capsys.readouterr().err
     assert run_cli("status", "--commit", "0badc0de") == 1
     assert run_cli("run", "--workspace", "no-such-*", "--dry-run") == 1
+
+
+def test_paged_revalidation_applies_with_about_one_request_per_run(sandbox_client: TfcClient) -> None:
+    """Issue 18 §4: ≤ 1.1 API requests per applied run, every run validated within the window before its apply."""
+    from tfc.review.execute import REVALIDATION_WINDOW, apply_paged
+
+    _, assessed = review(sandbox_client)
+    approved = [a for a in assessed if a.decision.verdict is Verdict.APPROVE]
+    stale = approved[0]
+    sandbox_client.discard_run(stale.run.id)  # changed since review: no page shows it, its re-read says why
+    before = sandbox_client.stats.requests
+    results, report = apply_paged(sandbox_client, approved, lambda _: "paged", commit=DEMO_COMMIT)
+    requests = sandbox_client.stats.requests - before
+    by_run = {r.item.run.id: r for r in results}
+    assert by_run[stale.run.id].outcome is Outcome.SKIPPED
+    assert "no longer waiting for confirmation" in by_run[stale.run.id].detail
+    assert sum(1 for r in results if r.outcome is Outcome.APPLYING) == len(approved) - 1
+    assert requests <= 1.1 * (len(approved) - 1)
+    assert report.windows == len(approved) - 1 and report.reread == 1
+    assert 0 <= report.max_window <= REVALIDATION_WINDOW
+    assert [r.item.run.id for r in results] == [a.run.id for a in approved]
+
+
+def test_paged_revalidation_rereads_a_run_whose_window_passed(sandbox_client: TfcClient) -> None:
+    from tfc.review.execute import apply_paged
+
+    _, assessed = review(sandbox_client)
+    approved = [a for a in assessed if a.decision.verdict is Verdict.APPROVE][:3]
+    ticks = iter(range(0, 1000, 5))  # every reading of the clock is 5 s later: every window has passed
+    results, report = apply_paged(sandbox_client, approved, lambda _: "late", commit=DEMO_COMMIT,
+                                  clock=lambda: float(next(ticks)))
+    assert {r.outcome for r in results} == {Outcome.APPLYING}
+    assert (report.windows, report.reread) == (0, 3)
+
+
+def test_paged_revalidation_under_lost_responses_never_double_applies(sandbox: Sandbox) -> None:
+    from tfc.review.execute import apply_paged
+    from tfc.sandbox import _InProcessTransport
+
+    faulty = Sandbox.from_scenario("demo", rate_limit=None,
+                                   faults=FaultSpec(lost_responses=0.3, lost_5xx=0.3, only="/actions/apply", seed=3))
+    client = TfcClient(faulty.settings(rate_limit_per_second=10_000), transport=_InProcessTransport(faulty.wsgi_app),
+                       sleep=lambda _: None)
+    _, assessed = review(client)
+    approved = [a for a in assessed if a.decision.verdict is Verdict.APPROVE][:40]
+    results, _ = apply_paged(client, approved, lambda _: "lossy", commit=DEMO_COMMIT)
+    assert {r.outcome for r in results} == {Outcome.APPLYING}  # every lost response resolved by reading
+    for item in approved:
+        assert [c.body for c in client.list_comments(item.run.id)].count("lossy") == 1
+
+
+def test_a_full_sha_is_selected_with_one_server_filtered_list(sandbox_client: TfcClient) -> None:
+    by_prefix = select_runs(sandbox_client, "abcd1234", DEPLOY)
+    before = sandbox_client.stats.requests
+    by_sha = select_runs(sandbox_client, DEMO_COMMIT, DEPLOY)
+    assert sandbox_client.stats.requests - before == 3  # 270 runs of the commit: three pages of 100
+    assert by_sha == by_prefix
+
+
+def test_streamed_selection_equals_the_two_list_selection(sandbox_client: TfcClient) -> None:
+    from tfc.review.assess import select_and_assess
+
+    by_prefix, assessed_prefix = select_and_assess(sandbox_client, "abcd1234", DEPLOY, RULES)
+    by_sha, assessed_sha = select_and_assess(sandbox_client, DEMO_COMMIT, DEPLOY, RULES)
+    assert by_sha == by_prefix
+    assert [(a.run.id, a.decision, a.signature) for a in assessed_sha] == [
+        (a.run.id, a.decision, a.signature) for a in assessed_prefix]

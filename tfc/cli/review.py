@@ -31,11 +31,11 @@ from tfc.cli.review_render import (
 )
 from tfc.client import TfcClient
 from tfc.errors import ConfigError, ExitCode, TfcError, UsageError
-from tfc.review.assess import Group, assess, group
+from tfc.review.assess import Group, group, select_and_assess
 from tfc.review.audit import AuditLog, default_audit_path
 from tfc.review.decision import Verdict
 from tfc.review.execute import Outcome, Result
-from tfc.review.selection import Filters, Selection, commit_prefix, select_runs
+from tfc.review.selection import Filters, Selection, commit_prefix
 from tfc.review.session import Approval, apply_approved, approve, record_unapplied, tally, tfc_identity
 from tfc.review.status import StatusLine, commit_status, stage_counts
 from tfc.review.trigger import trigger_runs
@@ -175,16 +175,15 @@ def _review(
     if interactive and not dry_run and not sys.stdin.isatty():
         raise UsageError("no terminal to ask for approval: pass --yes (applies only what the rules allow) or --dry-run")
     client = get_client(ctx)
-    with stderr.status("finding the runs of the commit…"):
-        selection = select_runs(client, prefix, filters)
+    with _progress(stderr, stderr.is_terminal) as progress:
+        task = progress.add_task("finding runs and reading plans", total=None, detail="")
+        selection, assessed = select_and_assess(client, prefix, filters, rules,
+                                                on_done=lambda _: progress.advance(task))
     if not selection.candidates and not selection.reported:
         where = client.settings.organization or "the organization"
         narrowed = " in the selected workspaces" if filters != Filters() else ""
         raise TfcError(f"no runs of commit {prefix} in organization {where}{narrowed}")
     human.print(plain(selection_summary(selection, prefix)))
-    with _progress(stderr, stderr.is_terminal) as progress:
-        task = progress.add_task("reading plans", total=len(selection.candidates), detail="")
-        assessed = assess(client, selection.candidates, rules, on_done=lambda _: progress.advance(task))
     groups = group(assessed)
     asking = interactive and not dry_run
     shown: set[int] = set()

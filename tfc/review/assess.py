@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 from tfc.client import TfcClient
@@ -11,7 +11,7 @@ from tfc.models import Run, Workspace
 from tfc.review.changes import PlanChanges, plan_changes
 from tfc.review.decision import Decision, Verdict, decide_plan
 from tfc.review.grouping import Substitution, plan_hash, plan_signature
-from tfc.review.selection import Candidate
+from tfc.review.selection import FULL_SHA, Candidate, Filters, Reported, Selection, select_runs, stream_candidates
 from tfc.review.wildcard import Wildcard
 
 
@@ -72,7 +72,7 @@ def assess_one(client: TfcClient, candidate: Candidate, rules: Sequence[Wildcard
 
 def assess(
     client: TfcClient,
-    candidates: Sequence[Candidate],
+    candidates: Iterable[Candidate],
     rules: Sequence[Wildcard],
     *,
     on_done: Callable[[Assessed], None] | None = None,
@@ -84,6 +84,26 @@ def assess(
         return result
 
     return client.map(work, candidates)
+
+
+def select_and_assess(
+    client: TfcClient,
+    prefix: str,
+    filters: Filters,
+    rules: Sequence[Wildcard],
+    *,
+    on_done: Callable[[Assessed], None] | None = None,
+) -> tuple[Selection, list[Assessed]]:
+    """Select the commit's runs and read their plans; with a full SHA, plans are read while pages still load."""
+    if len(prefix) != FULL_SHA:
+        selection = select_runs(client, prefix, filters)
+        return selection, assess(client, selection.candidates, rules, on_done=on_done)
+    reported: list[Reported] = []
+    assessed = assess(client, stream_candidates(client, prefix, filters, reported), rules, on_done=on_done)
+    assessed.sort(key=lambda a: a.workspace.name)
+    reported.sort(key=lambda r: r.workspace.name)
+    candidates = tuple(Candidate(a.run, a.workspace) for a in assessed)
+    return Selection(prefix if assessed or reported else None, candidates, tuple(reported)), assessed
 
 
 def group(assessed: Sequence[Assessed]) -> list[Group]:

@@ -6,12 +6,13 @@ run is re-read, and only a run that is still waiting for confirmation, unchanged
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
-from tfc.client import TfcClient
+from tfc.client import CONFIRMABLE_STATUSES, MAX_PAGE_SIZE, TfcClient
 from tfc.errors import Conflict, RateLimited, ServerError, TfcError, TransportError
 from tfc.models import Plan, Run
 from tfc.review.assess import Assessed
@@ -66,29 +67,36 @@ def staleness(reviewed: Assessed, fresh: Run) -> str | None:
 
 def apply_one(client: TfcClient, item: Assessed, comment: str) -> Result:
     """Re-read, check, confirm; a lost or refused response is resolved by reading the run again."""
-    attempted = False
-    for attempt in (1, 2):
+    try:
+        fresh = client.get_run(item.run.id, include=_REREAD_INCLUDES)
+    except TfcError as exc:
+        return Result(item, Outcome.FAILED, f"could not re-read the run: {exc}")
+    return confirm(client, item, fresh, comment)
+
+
+def confirm(client: TfcClient, item: Assessed, fresh: Run, comment: str, *, attempted: bool = False) -> Result:
+    """Confirm ``item`` if ``fresh`` (read moments ago) shows it unchanged since review; try once more after a
+    lost response only when a new read shows it still waiting, unchanged."""
+    reason = staleness(item, fresh)
+    if reason is not None:
+        if attempted and fresh.status in PAST_CONFIRMATION:
+            return Result(item, Outcome.APPLYING, f"confirmed (the response was lost; status {fresh.status})")
+        return Result(item, Outcome.SKIPPED, reason)
+    try:
+        client.apply_run(item.run.id, comment=comment)
+        return Result(item, Outcome.APPLYING, "confirmed")
+    except Conflict:
+        return _after_conflict(client, item, attempted=attempted)
+    except (TransportError, ServerError, RateLimited) as exc:
+        if attempted:
+            return _after_second_failure(client, item, exc)
         try:
-            fresh = client.get_run(item.run.id, include=_REREAD_INCLUDES)
-        except TfcError as exc:
-            return Result(item, Outcome.FAILED, f"could not re-read the run: {exc}")
-        reason = staleness(item, fresh)
-        if reason is not None:
-            if attempted and fresh.status in PAST_CONFIRMATION:
-                return Result(item, Outcome.APPLYING, f"confirmed (the response was lost; status {fresh.status})")
-            return Result(item, Outcome.SKIPPED, reason)
-        try:
-            client.apply_run(item.run.id, comment=comment)
-            return Result(item, Outcome.APPLYING, "confirmed")
-        except Conflict:
-            return _after_conflict(client, item, attempted=attempted)
-        except (TransportError, ServerError, RateLimited) as exc:
-            attempted = True
-            if attempt == 2:
-                return _after_second_failure(client, item, exc)
-        except TfcError as exc:
-            return Result(item, Outcome.FAILED, f"apply refused: {exc}")
-    raise AssertionError("unreachable")  # pragma: no cover
+            again = client.get_run(item.run.id, include=_REREAD_INCLUDES)
+        except TfcError as reread:
+            return Result(item, Outcome.FAILED, f"could not re-read the run: {reread}")
+        return confirm(client, item, again, comment, attempted=True)
+    except TfcError as exc:
+        return Result(item, Outcome.FAILED, f"apply refused: {exc}")
 
 
 def _after_second_failure(client: TfcClient, item: Assessed, error: TfcError) -> Result:
@@ -129,6 +137,82 @@ def apply_all(
         return result
 
     return client.map(work, items)
+
+
+REVALIDATION_WINDOW = 4.0  # seconds from a run's re-validation in a list page to its apply (the issue allows < 5)
+
+
+@dataclass
+class Revalidation:
+    """How the paged re-validation went: the longest window measured and the runs re-read one by one."""
+
+    max_window: float = 0.0
+    windows: int = 0
+    reread: int = 0
+    list_requests: int = 0
+
+
+def apply_paged(
+    client: TfcClient,
+    items: Sequence[Assessed],
+    comment_for: Callable[[Assessed], str],
+    *,
+    commit: str,
+    clock: Callable[[], float] = time.monotonic,
+    on_done: Callable[[Result], None] | None = None,
+) -> tuple[list[Result], Revalidation]:
+    """Like :func:`apply_all`, re-validating runs a page at a time from the organization's run list (filtered
+    by commit and confirmable status, plan and workspace included) instead of one re-read per run.
+
+    A batch is sized so its applies go out within :data:`REVALIDATION_WINDOW` of the page that validated them;
+    a run whose window has passed anyway, or that no page showed, is re-read on its own. Every staleness check
+    of :func:`staleness` applies to the page's copy, and TFC's 409 covers the remaining seconds.
+    """
+    pending = {item.run.id: item for item in items}
+    results: dict[str, Result] = {}
+    report = Revalidation()
+    lock = threading.Lock()
+    batch_size = max(1, min(MAX_PAGE_SIZE, int(client.settings.rate_limit_per_second * REVALIDATION_WINDOW * 0.8)))
+
+    def finish(result: Result) -> Result:
+        results[result.item.run.id] = result
+        if on_done is not None:
+            on_done(result)
+        return result
+
+    def work(entry: tuple[Assessed, Run, float]) -> Result:
+        item, fresh, validated_at = entry
+        window = clock() - validated_at
+        if window > REVALIDATION_WINDOW:
+            with lock:
+                report.reread += 1
+            return finish(apply_one(client, item, comment_for(item)))
+        with lock:
+            report.max_window = max(report.max_window, window)
+            report.windows += 1
+        return finish(confirm(client, item, fresh, comment_for(item)))
+
+    while pending:
+        batch: list[tuple[Assessed, Run, float]] = []
+        listed = client.list_org_runs(statuses=CONFIRMABLE_STATUSES, commit=commit, include=_REREAD_INCLUDES)
+        seen_pages = client.stats.requests
+        try:
+            for fresh in listed:
+                item = pending.pop(fresh.id, None)
+                if item is not None:
+                    batch.append((item, fresh, clock()))
+                    if len(batch) == batch_size:
+                        break
+        except TfcError:
+            pass  # the runs not yet validated are re-read one by one below
+        report.list_requests += client.stats.requests - seen_pages
+        if not batch:
+            break
+        client.map(work, batch)
+    for item in pending.values():  # not in any page: the re-read says why (or applies it if it is fine after all)
+        report.reread += 1
+        finish(apply_one(client, item, comment_for(item)))
+    return [results[item.run.id] for item in items], report
 
 
 def wait_for(

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import fnmatch
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
 from tfc.client import CONFIRMABLE_STATUSES, RUN_INCLUDES, TfcClient
@@ -91,35 +91,60 @@ def partition(confirmable: Iterable[Run], others: Iterable[Run], prefix: str, fi
     reported: list[Reported] = []
     seen: set[str] = set()
     for run in matching:
-        workspace = _workspace(run)
         seen.add(run.id)
-        if not filters.admits(workspace) or not filters.admits_run(run):
-            continue
-        if workspace.current_run_id != run.id:
-            reported.append(Reported(run, workspace, superseded(workspace.current_run_id)))
-        elif not run.is_confirmable:
-            has_changes = run.plan.has_changes if run.plan is not None else None
-            reported.append(Reported(run, workspace, decide_unconfirmable(run.status, has_changes=has_changes)))
-        else:
-            candidates.append(Candidate(run, workspace))
+        _file(classify(run, filters, waiting=True), candidates, reported)
     for run in others:
         if run.id in seen or not (run.commit_sha or "").lower().startswith(prefix):
             continue
         if shas and (run.commit_sha or "").lower() != shas[0]:
             continue
-        workspace = _workspace(run)
         seen.add(run.id)
-        if not filters.admits(workspace) or not filters.admits_run(run):
-            continue
-        current = workspace.current_run_id
-        if current and current != run.id and run.status not in ("applied", "errored", "discarded", "canceled"):
-            reported.append(Reported(run, workspace, superseded(current)))
-        else:
-            reported.append(Reported(run, workspace, decide_unconfirmable(run.status)))
+        _file(classify(run, filters, waiting=False), candidates, reported)
     commit = shas[0] if shas else _only_sha(reported)
     candidates.sort(key=lambda c: c.workspace.name)
     reported.sort(key=lambda r: r.workspace.name)
     return Selection(commit, tuple(candidates), tuple(reported))
+
+
+ENDED = frozenset({"applied", "errored", "discarded", "canceled"})
+
+
+def classify(run: Run, filters: Filters, *, waiting: bool) -> Candidate | Reported | None:
+    """One run of the commit: a candidate, a run reported with the reason, or None outside the filters.
+
+    ``waiting`` says the run came from the list of runs in a confirmable status.
+    """
+    workspace = _workspace(run)
+    if not filters.admits(workspace) or not filters.admits_run(run):
+        return None
+    current = workspace.current_run_id
+    if waiting and current == run.id and run.is_confirmable:
+        return Candidate(run, workspace)
+    if current != run.id and (waiting or (current and run.status not in ENDED)):
+        return Reported(run, workspace, superseded(current))
+    has_changes = run.plan.has_changes if run.plan is not None else None
+    return Reported(run, workspace, decide_unconfirmable(run.status, has_changes=has_changes))
+
+
+def _file(item: Candidate | Reported | None, candidates: list[Candidate], reported: list[Reported]) -> None:
+    if isinstance(item, Candidate):
+        candidates.append(item)
+    elif item is not None:
+        reported.append(item)
+
+
+def stream_candidates(client: TfcClient, sha: str, filters: Filters, reported: list[Reported], *,
+                      org: str | None = None) -> Iterator[Candidate]:
+    """The candidates of a full SHA as the list's pages arrive, so their plans are read while later pages load;
+    the runs that are not candidates are added to ``reported``."""
+    for run in client.list_org_runs(org, commit=sha, include=RUN_INCLUDES):
+        if (run.commit_sha or "").lower() != sha:
+            continue
+        item = classify(run, filters, waiting=run.status in CONFIRMABLE_STATUSES)
+        if isinstance(item, Candidate):
+            yield item
+        elif item is not None:
+            reported.append(item)
 
 
 def _only_sha(reported: Sequence[Reported]) -> str | None:
@@ -127,7 +152,15 @@ def _only_sha(reported: Sequence[Reported]) -> str | None:
     return shas.pop() if len(shas) == 1 else None
 
 
+FULL_SHA = 40
+
+
 def select_runs(client: TfcClient, prefix: str, filters: Filters, *, org: str | None = None) -> Selection:
+    """The commit's runs; a full SHA needs one list filtered by commit on the server (run lists cost 30/min)."""
+    if len(prefix) == FULL_SHA:
+        runs = list(client.list_org_runs(org, commit=prefix, include=RUN_INCLUDES))
+        waiting = [r for r in runs if r.status in CONFIRMABLE_STATUSES]
+        return partition(waiting, [r for r in runs if r.status not in CONFIRMABLE_STATUSES], prefix, filters)
     confirmable = list(client.list_org_runs(org, statuses=CONFIRMABLE_STATUSES, include=RUN_INCLUDES))
     full = {(r.commit_sha or "").lower() for r in confirmable if (r.commit_sha or "").lower().startswith(prefix)}
     search = full.pop() if len(full) == 1 else prefix

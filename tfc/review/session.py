@@ -14,7 +14,7 @@ from tfc.errors import ExitCode, TfcError
 from tfc.review.assess import Assessed, Group
 from tfc.review.audit import AuditLog
 from tfc.review.decision import Verdict
-from tfc.review.execute import DEFAULT_WAIT_TIMEOUT, Outcome, Result, apply_all, wait_for
+from tfc.review.execute import DEFAULT_WAIT_TIMEOUT, Outcome, Result, apply_all, apply_paged, wait_for
 from tfc.review.selection import Selection
 
 BY_A_PERSON = "review by a person"
@@ -150,7 +150,11 @@ def apply_approved(
     def comment(item: Assessed) -> str:
         return apply_comment(selection.commit, approved[item.run.id].by, audit.user)
 
-    results = apply_all(client, [a.item for a in approved.values()], comment, on_done=applied)
+    items = [a.item for a in approved.values()]
+    if selection.commit is not None:
+        results, _ = apply_paged(client, items, comment, commit=selection.commit, on_done=applied)
+    else:
+        results = apply_all(client, items, comment, on_done=applied)
     if wait:
         results = wait_for(client, results, poll_seconds=poll_interval, timeout_seconds=wait_timeout,
                            on_done=completed)
