@@ -1,14 +1,15 @@
 """Each file parsed once per run, and not at all on a re-run of an unchanged tree.
 
 The on-disk cache maps (tool version, SHA-256 of a file's bytes) to what the file refers to, so it can never
-be stale: a changed file has another key. It lives under the repository's cache directory
-(``.tfc-cache/``) and is safe to delete.
+be stale: a changed file has another key. It lives in the user's cache directory (``$XDG_CACHE_HOME``, else
+``~/.cache``), one file per repository, never inside the repository; it is safe to delete.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import os
 from dataclasses import asdict
 from pathlib import Path
 from typing import Any
@@ -17,7 +18,7 @@ from dependency_map.hcl import extract_hcl, extract_json
 from dependency_map.refs import FileRead, FileRefs, ModuleCall
 from tfc.atomic import write_atomically
 
-TOOL_VERSION = "deps-2"  # bump whenever extraction changes: cached results of older versions are ignored
+TOOL_VERSION = "deps-3"  # bump whenever extraction changes: cached results of older versions are ignored
 
 
 def _encode(refs: FileRefs) -> dict[str, Any]:
@@ -30,7 +31,15 @@ def _decode(raw: dict[str, Any]) -> FileRefs:
         reads=tuple(FileRead(r["function"], tuple(r["pieces"]), r["line"],
                              tuple(r["pattern"]) if r["pattern"] is not None else None) for r in raw["reads"]),
         error=(int(raw["error"][0]), str(raw["error"][1])) if raw["error"] else None,
+        locals=tuple((str(name), tuple(value)) for name, value in raw["locals"]),
     )
+
+
+def default_cache_path(repo: Path) -> Path:
+    """``$XDG_CACHE_HOME/tfc-toolkit/deps/<hash of the repository's real path>.json``."""
+    base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
+    key = hashlib.sha256(str(repo.resolve()).encode()).hexdigest()[:24]
+    return base / "tfc-toolkit" / "deps" / f"{key}.json"
 
 
 class RefsCache:

@@ -22,9 +22,9 @@ class MapResult:
     cache_hits: int = 0
 
 
-def build_map(repo: Path, roots: Sequence[Root], *, cache_path: Path | None) -> MapResult:
+def build_map(repo: Path, roots: Sequence[Root], *, cache_path: Path | None, strict: bool = False) -> MapResult:
     cache = RefsCache(cache_path)
-    resolver = Resolver(repo, cache)
+    resolver = Resolver(repo, cache, roots=[r.directory for r in roots], strict=strict)
     result = MapResult()
     for root in roots:
         try:

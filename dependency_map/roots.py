@@ -6,7 +6,7 @@ from pathlib import Path
 
 import yaml
 
-from dependency_map.resolve import Root
+from dependency_map.resolve import Root, normal_directory
 from tfc.client import TfcClient
 from tfc.errors import ConfigError
 from tfc.yamllines import LINE, LineLoader
@@ -35,11 +35,11 @@ def roots_from_file(path: Path) -> list[Root]:
         tags = entry.get("tags", [])
         if not isinstance(tags, list):
             raise ConfigError(f"{path}:{line}: workspace {name!r}: tags must be a list")
-        roots.append(Root(str(name), directory.strip().strip("/"), tuple(str(t) for t in tags)))
+        roots.append(Root(str(name), normal_directory(directory), tuple(str(t) for t in tags)))
     return sorted(roots, key=lambda r: r.name)
 
 
 def roots_from_tfc(client: TfcClient) -> list[Root]:
     """Every workspace with a working directory (a workspace without one is the repository root: ``.``)."""
-    return sorted((Root(w.name, (w.working_directory or ".").strip("/") or ".", w.tag_names)
+    return sorted((Root(w.name, normal_directory(w.working_directory or ""), w.tag_names)
                    for w in client.list_workspaces()), key=lambda r: r.name)
