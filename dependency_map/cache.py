@@ -14,7 +14,6 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
-from dependency_map.hcl import extract_hcl, extract_json
 from dependency_map.refs import FileRead, FileRefs, ModuleCall
 from tfc.atomic import write_atomically
 
@@ -67,6 +66,8 @@ class RefsCache:
                 return refs
             except (KeyError, TypeError, ValueError):
                 pass
+        from dependency_map.hcl import extract_hcl, extract_json  # tree-sitter: loaded only when a file is parsed
+
         self.parsed += 1
         refs = extract_json(content) if file_name.endswith(".json") else extract_hcl(content)
         self._entries[key] = _encode(refs)
