@@ -59,6 +59,8 @@ def _error_location(root: Node, lines: int) -> tuple[int, str]:
         node = bad
     if node.is_missing:
         opened = node.parent or node
+        while opened.parent is not None and opened.start_byte >= node.start_byte:  # a wrapper around the token
+            opened = opened.parent
         what = "string" if node.type == "quoted_template_end" else f"{opened.type.replace('_', ' ')}"
         line = min(opened.start_point[0] + 1, lines)
         return line, f"HCL syntax error: unterminated {what} (missing {node.type!r})"

@@ -272,7 +272,8 @@ class Resolver:
             if all(isinstance(p, str) and not is_reference(p) for p in parts):
                 glob = "".join(p for p in parts if p is not None)
             else:  # the directory is known, the glob is not: everything under the directory
-                self._widen(read, where, what, base_dir, text.rstrip("/") + "/", chain, patterns, warnings, own_root)
+                self._widen(read, where, "fileset() pattern", base_dir, text.rstrip("/") + "/", chain, patterns,
+                            warnings, own_root)
                 return
         if not known:
             self._widen(read, where, what, base_dir, text[:text.rfind("/") + 1], chain, patterns, warnings, own_root)
