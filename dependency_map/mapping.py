@@ -27,6 +27,7 @@ class MapResult:
 
 def build_map(repo: Path, roots: Sequence[Root], *, cache_path: Path | None, strict: bool = False) -> MapResult:
     cache = RefsCache(cache_path)
+    cache.prefetch(terraform_files(repo), workers=min(os.cpu_count() or 1, 4))
     resolver = Resolver(repo, cache, roots=[r.directory for r in roots], strict=strict)
     result = MapResult()
     for root in roots:
@@ -39,6 +40,15 @@ def build_map(repo: Path, roots: Sequence[Root], *, cache_path: Path | None, str
     cache.save()
     result.files_parsed, result.cache_hits = cache.parsed, cache.hits
     return result
+
+
+def terraform_files(repo: Path) -> list[Path]:
+    """Every ``.tf``/``.tf.json`` file of the repository outside hidden directories (not through symlinks)."""
+    found = []
+    for current, dirs, files in os.walk(repo.resolve()):
+        dirs[:] = [d for d in dirs if not d.startswith(".")]
+        found.extend(Path(current, f) for f in files if f.endswith((".tf", ".tf.json")))
+    return found
 
 
 def affected_workspaces(patterns: Mapping[str, Iterable[str]], changed: Iterable[str]) -> list[str]:

@@ -10,6 +10,7 @@ symlink watches the link as well as its target, so retargeting the link plans th
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -30,7 +31,7 @@ from dependency_map.refs import (
 
 ROOT_GLOBS = ("*.tf", "*.tf.json", "*.tfvars", "*.tfvars.json", ".terraform.lock.hcl")
 MODULE_GLOBS = ("*.tf", "*.tf.json")
-_GLOB_CHARS = ("*", "?", "[", "{")
+_GLOB = re.compile(r"[*?\[{]")
 
 
 class DepsError(Exception):
@@ -92,10 +93,14 @@ def prefixes_of(patterns: Iterable[str]) -> list[str]:
     found = set()
     for item in patterns:
         text = item.lstrip("/")
-        cut = min((i for i in (text.find(c) for c in _GLOB_CHARS) if i >= 0), default=len(text))
-        directory = text[:cut].rpartition("/")[0]
+        glob = _GLOB.search(text)
+        directory = text[:glob.start() if glob else len(text)].rpartition("/")[0]
         found.add(f"/{directory}/" if directory else "/")
-    return sorted(p for p in found if not any(p != q and p.startswith(q) for q in found))
+    kept: list[str] = []
+    for prefix in sorted(found):  # a covering prefix sorts first, and so does anything between the two
+        if not kept or not prefix.startswith(kept[-1]):
+            kept.append(prefix)
+    return kept
 
 
 class Resolver:
@@ -107,9 +112,11 @@ class Resolver:
 
     def __init__(self, repo: Path, cache: RefsCache, *, roots: Iterable[str] = (), strict: bool = False) -> None:
         self.repo = repo.resolve()
+        self._repo_text = str(self.repo)
         self.cache = cache
         self.strict = strict
         self.roots = frozenset(normal_directory(r) for r in roots)
+        self._above_roots = {"/".join(r.split("/")[:n]) for r in self.roots if r for n in range(r.count("/") + 1)}
         self._refs: dict[Path, FileRefs] = {}
         self._listing: dict[Path, list[tuple[Path, bool]]] = {}
         self._closures: dict[Path, _Closure | DepsError] = {}
@@ -118,11 +125,12 @@ class Resolver:
 
     def rel(self, path: Path) -> str | None:
         """Repository-relative posix path ("" for the repository itself), None outside it."""
-        try:
-            text = path.relative_to(self.repo).as_posix()
-        except ValueError:
+        text = str(path)  # string operations: pathlib's relative_to is the slow part of a warm run
+        if text == self._repo_text:
+            return ""
+        if not text.startswith(self._repo_text) or text[len(self._repo_text)] != os.sep:
             return None
-        return "" if text == "." else text
+        return text[len(self._repo_text) + 1:].replace(os.sep, "/")
 
     def follow(self, start: Path, text: str) -> tuple[Path, list[str]]:
         """Where ``text`` (relative to the real directory ``start``) really is, and the symlinks on the way.
@@ -164,7 +172,7 @@ class Resolver:
         real = path.resolve() if is_link else path  # listed from an already resolved directory
         refs = self._refs.get(real)
         if refs is None:
-            refs = self.cache.refs(path.name, real.read_bytes())
+            refs = self.cache.refs_of(real)
             self._refs[real] = refs
         return refs
 
@@ -315,6 +323,8 @@ class Resolver:
     def _tree(self, directory: Path, own_root: str | None) -> list[str]:
         """``DIR/**``, or, when other roots live below DIR, DIR's files and every subtree without a root."""
         rel = self.rel(directory) or ""
+        if rel not in self._above_roots:  # no root lives below this directory
+            return [pattern(rel, "**")]
         others = {r for r in self.roots if r != own_root and r != rel and (not rel or r.startswith(rel + "/"))}
         if not others:
             return [pattern(rel, "**")]

@@ -205,3 +205,15 @@ workspaces:
     report = json.loads(capsys.readouterr().out)
     assert code == 3
     assert (report["expected"], report["missed"], report["needless"]) == (["app-prod"], [], ["net-dev"])
+
+
+def test_parsing_on_every_core_gives_the_same_map(repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import dependency_map.cache
+
+    serial = build_map(repo, roots_from_file(repo / "workspaces.yaml"), cache_path=None)
+    monkeypatch.setattr(dependency_map.cache, "PARALLEL_FROM", 1)
+    parallel = build_map(repo, roots_from_file(repo / "workspaces.yaml"), cache_path=None)
+    assert {n: m.patterns for n, m in parallel.maps.items()} == {n: m.patterns for n, m in serial.maps.items()}
+    assert parallel.errors == serial.errors
+    assert parallel.files_parsed == sum(1 for name in FILES if name.endswith((".tf", ".tf.json"))) + 1
+    assert parallel.cache_hits == 0

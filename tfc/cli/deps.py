@@ -29,7 +29,6 @@ from dependency_map.roots import roots_from_file, roots_from_tfc
 from tfc.cli.context import OutputOption, emit_json, get_client, stderr, wants_json
 from tfc.cli.output import json_document, make_console, plain
 from tfc.errors import ConfigError, ExitCode, UsageError
-from tfc.review.selection import commit_prefix
 
 TFC_FILE_LIMIT = 300  # TFC plans every workspace of the repository when a push changes more files than this
 SHOWN_WARNINGS = 5
@@ -310,6 +309,7 @@ def audit(
     output: OutputOption = None,
 ) -> int:
     """The workspaces the map says a commit should have planned vs those TFC actually ran."""
+    from tfc.review.selection import commit_prefix  # the TFC client: only commands that talk to TFC load it
 
     prefix = commit_prefix(commit)
     try:
