@@ -44,7 +44,7 @@ def build_map(repo: Path, roots: Sequence[Root], *, cache_path: Path | None, str
 
 def terraform_files(repo: Path) -> list[Path]:
     """Every ``.tf``/``.tf.json`` file of the repository outside hidden directories (not through symlinks)."""
-    found = []
+    found: list[Path] = []
     for current, dirs, files in os.walk(repo.resolve()):
         dirs[:] = [d for d in dirs if not d.startswith(".")]
         found.extend(Path(current, f) for f in files if f.endswith((".tf", ".tf.json")))
