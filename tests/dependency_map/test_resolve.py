@@ -16,6 +16,7 @@ from dependency_map.mapping import affected_workspaces, build_map, why
 from dependency_map.refs import LOCAL, PATH_CWD, PATH_MODULE, PATH_ROOT, substitute_locals
 from dependency_map.resolve import (
     DepsError,
+    Hop,
     Resolver,
     Root,
     normal_directory,
@@ -303,3 +304,68 @@ def test_every_file_a_module_reads_or_packages_is_watched(refs: list[tuple[str, 
             assert any(tfc_match(g, rel) for g in ws.patterns), (rel, code, ws.patterns)
             assert any(matches(g, rel) for g in ws.patterns), (rel, ws.patterns)
         assert not any(tfc_match(g, "envs/app/nested/main.tf") for g in ws.patterns), (code, ws.patterns)
+
+
+def _write(repo: Path, files: dict[str, str]) -> None:
+    for name, text in files.items():
+        (repo / name).parent.mkdir(parents=True, exist_ok=True)
+        (repo / name).write_text(text)
+
+
+def test_edge_cases_of_paths_and_modules(tmp_path: Path) -> None:
+    repo, sibling = tmp_path / "repo", tmp_path / "repo2"
+    _write(sibling, {"x.txt": "", "mod/main.tf": ""})
+    _write(repo, {
+        "r/main.tf": '''locals {
+  a = file("../../repo2/x.txt")
+  b = file("../../${var.x}/y")
+  c = "${local.unknown}/not-a-path"
+  d = fileset("${path.module}/set", "/*.json")
+}
+module "one" {
+  source = "../m"
+}
+module "two" {
+  source = "../m"
+}
+module "far" {
+  source = "../../repo2/mod"
+}
+''',
+        "m/main.tf": 'locals { t = file("./t/${var.n}.tpl") }\n',
+        "real/main.tf": "",
+        ".git/HEAD": "",
+    })
+    (repo / "link").symlink_to("real")
+    result = build_map(repo, [Root("r", "r"), Root("l", "link")], cache_path=None)
+    r = result.maps["r"]
+    assert r.warnings == [
+        f"{sibling / 'mod'}: module outside the repository is not watched",
+        "m/main.tf:1: file() path is dynamic; widened to r/t/",  # once, though the module is called twice
+        "r/main.tf:2: file() path '../../repo2/x.txt' is outside the repository; not watched",
+        "r/main.tf:3: file() path is dynamic and outside the repository; not watched",
+    ]
+    assert "/r/set/*.json" in r.patterns and not any("not-a-path" in p or "repo2" in p for p in r.patterns)
+    assert ("r", "m") in r.module_edges
+    link = result.maps["l"]
+    assert link.patterns[:2] == ["/link", "/real/*.tf"]  # a working directory reached through a symlink
+    assert link.reasons["/link"] == (Hop("link", "link"),)
+
+
+def test_a_symlinked_module_directory_is_watched_as_a_link(tmp_path: Path) -> None:
+    _write(tmp_path, {"shared/net/main.tf": "", "envs/a/main.tf": 'module "n" {\n  source = "./net"\n}\n'})
+    (tmp_path / "envs/a/net").symlink_to("../../shared/net")
+    ws = build_map(tmp_path, [Root("a", "envs/a")], cache_path=None).maps["a"]
+    assert "/envs/a/net" in ws.patterns and "/shared/net/*.tf" in ws.patterns
+    assert ws.reasons["/envs/a/net"] == (Hop("envs/a/main.tf:2", "envs/a/net"),)
+    assert ws.module_edges == [("envs/a", "shared/net")]
+
+
+def test_the_repository_root_workspace_and_a_widened_tree_skip_git(tmp_path: Path) -> None:
+    _write(tmp_path, {".git/config": "", "main.tf": 'module "m" {\n  source = "./m"\n}\nlocals { x = file("${path.root}/${var.f}") }\n',
+                      "m/main.tf": "", "sub/main.tf": ""})
+    result = build_map(tmp_path, [Root("top", ""), Root("sub", "sub")], cache_path=None)
+    top = result.maps["top"]
+    assert top.module_edges == [(".", "m")]
+    assert top.prefixes == ["/"]
+    assert [p for p in top.patterns if p.endswith(("/*", "/**"))] == ["/*", "/m/**"]  # no /.git/**, no /sub/**
