@@ -218,3 +218,26 @@ def test_help_does_not_import_heavy_libraries(argv: list[str]) -> None:
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
                           cwd=Path(__file__).parents[2])
     assert done.stdout.strip().splitlines()[-1] == "[]"
+
+
+def test_from_tfc_a_workspace_without_working_directory_is_the_repository_root(
+        repo: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    scenario = tmp_path / "scenario.yaml"
+    scenario.write_text("organization: acme\nworkspaces:\n  - name: platform\n"
+                        "  - name: prod\n    working_directory: envs/prod\n"
+                        "  - name: ghost\n    working_directory: envs/ghost\n")
+    (repo / "envs/ghost").mkdir()
+    out = tmp_path / "t.yaml"
+    sandbox = ["--sandbox", str(scenario), "deps"]
+    assert main([*sandbox, "generate", "--from-tfc", "--repo", str(repo), "--yaml", str(out)]) == 0
+    assert "warning ghost: envs/ghost: the working directory holds no .tf or .tf.json files" in capsys.readouterr().err
+    patterns = load_patterns(out)
+    assert patterns["platform"][:2] == ["/*.tf", "/*.tf.json"] and "/envs/ghost/*.tf" in patterns["ghost"]
+    assert main(["deps", "affected", "main.tf", "--repo", str(repo), "--yaml", str(out)]) == 0
+    assert capsys.readouterr().out.split() == ["platform"]
+    assert main([*sandbox, "roots", "--from-tfc", "--repo", str(repo), "--output", "json"]) == 3
+    captured = capsys.readouterr()
+    document = json.loads(captured.out)
+    assert document["command"] == "deps roots" and document["schema_version"] == 1
+    assert document["workspaces_without_terraform"] == ["ghost"]
+    assert document["roots_without_workspace"] == ["envs/prod/functions/canary"]
