@@ -369,3 +369,26 @@ def test_the_repository_root_workspace_and_a_widened_tree_skip_git(tmp_path: Pat
     assert top.module_edges == [(".", "m")]
     assert top.prefixes == ["/"]
     assert [p for p in top.patterns if p.endswith(("/*", "/**"))] == ["/*", "/m/**"]  # no /.git/**, no /sub/**
+
+
+def test_a_dynamic_path_through_a_symlinked_directory_watches_the_link(tmp_path: Path) -> None:
+    _write(tmp_path, {"data/a/x.json": "", "root/main.tf": 'locals { x = file("${path.module}/d/a/${var.f}") }\n'})
+    (tmp_path / "root/d").symlink_to("../data")
+    ws = build_map(tmp_path, [Root("r", "root")], cache_path=None).maps["r"]
+    assert "/root/d" in ws.patterns and "/data/a/**" in ws.patterns
+    assert ws.reasons["/root/d"] == (Hop("root/main.tf:1", "root/d"),)
+    assert ws.reasons["/data/a/**"] == (Hop("root/main.tf:1", "data/a/"),)
+
+
+@pytest.mark.parametrize(("roots", "widened"), [
+    ({"app": "envs/app", "far": "other/x"}, ["/envs/**"]),  # only this root lives below: one pattern
+    ({"app": "envs/app", "b": "envs/b"}, ["/envs/*", "/envs/app/**", "/envs/c/**"]),  # its own tree stays
+    ({"app": "envs/app", "deep": "envs/c/d"}, ["/envs/*", "/envs/app/**", "/envs/b/**", "/envs/c/*"]),
+])
+def test_widening_skips_only_other_roots(tmp_path: Path, roots: dict[str, str], widened: list[str]) -> None:
+    _write(tmp_path, {"envs/app/main.tf": 'locals { x = file("../${var.x}") }\n', "envs/b/main.tf": "",
+                      "envs/c/d/main.tf": "", "other/x/main.tf": ""})
+    result = build_map(tmp_path, [Root(n, d) for n, d in roots.items()], cache_path=None)
+    app = result.maps["app"]
+    assert [p for p in app.patterns if p.endswith(("/*", "/**"))] == widened
+    assert {h.target for p in widened for h in app.reasons[p]} == {"envs/"}
