@@ -5,10 +5,12 @@ from __future__ import annotations
 import json
 import os
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
 from dependency_map.cache import RefsCache
+from dependency_map.resolve import Root
 
 _BACKEND = re.compile(rb'^\s*(backend\s+"[^"]*"\s*\{|cloud\s*\{)', re.MULTILINE)
 _UNSAFE = re.compile(r"[^A-Za-z0-9_-]+")
@@ -50,6 +52,14 @@ def discover_roots(repo: Path, cache: RefsCache) -> list[Found]:
                     called.add(target.relative_to(repo).as_posix() if target.is_relative_to(repo) else "")
     cache.save()
     return [Found(d, d in backends) for d in sorted(directories) if d not in called or d in backends]
+
+
+def compare(found: list[Found], roots: list[Root], terraform: Iterable[str]) -> tuple[list[str], list[str]]:
+    """(workspaces whose working directory holds no Terraform files, found roots no workspace uses)."""
+    has_terraform = set(terraform)
+    used = {r.directory for r in roots}
+    return (sorted(r.name for r in roots if r.directory not in has_terraform),
+            [f.directory for f in found if f.directory not in used])
 
 
 def workspace_name(directory: str, taken: set[str]) -> str:

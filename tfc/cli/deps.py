@@ -10,7 +10,7 @@ from typing import Annotated
 import typer
 
 from dependency_map.cache import RefsCache, default_cache_path
-from dependency_map.discover import discover_roots, render_roots, terraform_directories
+from dependency_map.discover import compare, discover_roots, render_roots, terraform_directories
 from dependency_map.mapping import (
     MapResult,
     affected_workspaces,
@@ -277,11 +277,7 @@ def roots_command(
     data: dict[str, object] = {"roots": [{"working_directory": f.directory, "backend": f.backend} for f in found]}
     status = ExitCode.OK
     if from_tfc:
-        workspaces = roots_from_tfc(get_client(ctx))
-        terraform = terraform_directories(repo.resolve())
-        empty = sorted(w.name for w in workspaces if w.directory not in terraform)
-        used = {w.directory for w in workspaces}
-        unused = [f.directory for f in found if f.directory not in used]
+        empty, unused = compare(found, roots_from_tfc(get_client(ctx)), terraform_directories(repo.resolve()))
         data |= {"workspaces_without_terraform": empty, "roots_without_workspace": unused}
         for name in empty:
             stderr.print(f"[yellow]workspace[/] {plain(name)}: its working directory holds no .tf files")
