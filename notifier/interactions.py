@@ -16,7 +16,7 @@ from datetime import datetime, timedelta
 from typing import Any
 from urllib.parse import parse_qs
 
-from notifier.mrkdwn import SLACK_USER_ID
+from notifier.config import SLACK_ID
 from notifier.state import Override, StateStore
 
 SNOOZE = {"1h": timedelta(hours=1), "4h": timedelta(hours=4), "1d": timedelta(days=1)}
@@ -72,7 +72,7 @@ def _action(raw: Any) -> Action:
         raise BadInteraction("block_id: expected commit:<40-character SHA>")
     if action_id == "reassign":
         target = _text(raw.get("selected_user"), "selected_user", 32)
-        if not SLACK_USER_ID.fullmatch(target):
+        if not SLACK_ID.fullmatch(target):
             raise BadInteraction("selected_user: expected a Slack user id")
         return Action("reassign", commit, target)
     choice = action_id.removeprefix("snooze:")
@@ -96,7 +96,7 @@ def parse_interaction(body: bytes, response_hosts: Sequence[str] = (SLACK_RESPON
         raise BadInteraction("payload: expected a block_actions object")
     user = payload.get("user")
     user_id = _text(user.get("id") if isinstance(user, dict) else None, "user.id", 32)
-    if not SLACK_USER_ID.fullmatch(user_id):
+    if not SLACK_ID.fullmatch(user_id):
         raise BadInteraction("user.id: expected a Slack user id")
     actions = payload.get("actions")
     if not isinstance(actions, list) or not 1 <= len(actions) <= MAX_ACTIONS:

@@ -44,14 +44,16 @@ def review_command(commit: str, runs: Sequence[Pending], everyone: Sequence[Pend
         return Command(base)
     authors = {r.author for r in runs}
     author = authors.pop() if len(authors) == 1 else None
-    scoped = f"{base} --author {author}" if author and SAFE_LOGIN.fullmatch(author) else base
-    if scoped != base and mine == {p.run_id for p in of_commit if p.author == author}:
+    by_author = [p for p in of_commit if p.author == author]
+    narrower = author is not None and SAFE_LOGIN.fullmatch(author) and len(by_author) < len(of_commit)
+    scoped = f"{base} --author {author}" if narrower else base
+    if narrower and mine == {p.run_id for p in by_author}:
         return Command(scoped)
     names = sorted(r.workspace for r in runs)
     if len(names) <= MAX_NAMED and all(SAFE_WORKSPACE.fullmatch(n) for n in names):
         return Command(" ".join([base, *(f"--workspace {n}" for n in names)]))
-    selected = sum(1 for p in of_commit if scoped == base or p.author == author)
-    return Command(scoped, f"it also selects {selected - len(mine)} runs reminded to others: review only yours")
+    others = len(by_author if narrower else of_commit) - len(mine)
+    return Command(scoped, f"it also selects {_count(others, 'run', 'runs')} reminded to others: review only yours")
 
 
 def _count(n: int, one: str, many: str) -> str:

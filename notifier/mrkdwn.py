@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import re
 
+from notifier.config import SLACK_ID
+
 _ENTITIES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;"})
 _LOOKALIKE = {"*": "\u2217", "_": "\uff3f", "~": "\u223c", "`": "\u02cb"}
 _FORMATTING = re.compile(r"`|(?<![A-Za-z0-9])[*_~]|[*_~](?![A-Za-z0-9])")
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
-SLACK_USER_ID = re.compile(r"[UW][A-Z0-9]{2,30}")
 
 
 def inert(text: str, limit: int | None = None) -> str:
@@ -32,4 +33,4 @@ def link(url: str, label: str) -> str:
 
 def mention(who: str) -> str:
     """A Slack user id as a mention; anything else (a CLI user's name) as inert text."""
-    return f"<@{who}>" if SLACK_USER_ID.fullmatch(who) else inert(who)
+    return f"<@{who}>" if SLACK_ID.fullmatch(who) else inert(who)

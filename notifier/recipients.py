@@ -32,6 +32,8 @@ def choose(
 ) -> Recipient:
     """``lookup_email`` is None when there is no Slack to ask (a dry run without a token): people known only by
     email then stay themselves, marked "email lookup skipped", rather than falling through to a channel."""
+    if reassigned_to and reassigned_to.startswith("#"):
+        return Recipient(f"channel:{reassigned_to}", reassigned_to, "reassigned to this channel")
     if reassigned_to:
         return Recipient(f"user:{reassigned_to}", reassigned_to, "reassigned", user_timezone(reassigned_to))
     person = config.person(author) if author else None
