@@ -49,12 +49,11 @@ def parse_duration(text: str) -> timedelta:
     """``30m``, ``4h``, ``2d``: at least a minute, at most ``MAX_SNOOZE``."""
     units = {"m": "minutes", "h": "hours", "d": "days"}
     number, unit = text[:-1], text[-1:]
-    if unit not in units or not number.isascii() or not number.isdigit() or len(number) > 6 or int(number) <= 0:
+    if unit not in units or not number.isascii() or not number.isdigit() or int(number) <= 0:
         raise ValueError(f"bad duration {text!r}: use e.g. 30m, 4h, 2d")
-    duration = timedelta(**{units[unit]: int(number)})
-    if duration > MAX_SNOOZE:
+    if len(number) > 6 or timedelta(**{units[unit]: int(number)}) > MAX_SNOOZE:
         raise ValueError(f"duration {text!r} is longer than {MAX_SNOOZE.days} days")
-    return duration
+    return timedelta(**{units[unit]: int(number)})
 
 
 def _text(value: Any, field: str, limit: int = 255) -> str:

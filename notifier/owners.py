@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from itertools import takewhile
+from typing import Any
 from urllib.parse import quote
 
 from notifier.config import NotifierConfig
@@ -56,7 +57,7 @@ def in_a_row(statuses: Iterable[str]) -> int:
     return sum(1 for _ in takewhile(lambda status: status == "errored", statuses))
 
 
-def notice(failure: Failure, streak: int, config: NotifierConfig, org: str) -> dict[str, str | list[object]]:
+def notice(failure: Failure, streak: int, config: NotifierConfig, org: str) -> dict[str, Any]:
     """The owner's message; every TFC-sourced string inert, the only link ours."""
     commit = f" (commit `{failure.commit[:12]}`)" if failure.commit else ""
     first_line = (failure.message.strip().splitlines() or ["no message"])[0]
