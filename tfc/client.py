@@ -31,7 +31,7 @@ from tfc.models import (
     StateVersion,
     Workspace,
 )
-from tfc.ratelimit import Clock, Sleep, TokenBucket
+from tfc.ratelimit import DEFAULT_DOWNLOAD_RATE, Clock, Sleep, TokenBucket
 from tfc.retry import backoff_delay, rate_limit_reset, should_retry_status, should_retry_transport_error
 from tfc.settings import Settings
 
@@ -63,14 +63,16 @@ class RequestStats:
     """Requests made by one client (every attempt counts), for ``--stats`` and benchmarks."""
 
     requests: int = 0
+    downloads: int = 0  # of ``requests``, those to another host than the API (signed archivist URLs)
     retries: int = 0
     rate_limited: int = 0
     by_status: dict[int, int] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
-    def record(self, status: int | None, *, retry: bool) -> None:
+    def record(self, status: int | None, *, retry: bool, download: bool = False) -> None:
         with self._lock:
             self.requests += 1
+            self.downloads += int(download)
             self.retries += int(retry)
             if status is not None:
                 self.by_status[status] = self.by_status.get(status, 0) + 1
@@ -80,6 +82,7 @@ class RequestStats:
         with self._lock:
             return {
                 "requests": self.requests,
+                "downloads": self.downloads,
                 "retries": self.retries,
                 "rate_limited": self.rate_limited,
                 "by_status": dict(sorted(self.by_status.items())),
@@ -140,6 +143,7 @@ class TfcClient:
         clock: Clock = time.monotonic,
         sleep: Sleep | None = None,
         rng: random.Random | None = None,
+        download_rate_per_second: float = DEFAULT_DOWNLOAD_RATE,
     ) -> None:
         self.settings = settings
         self.stats = RequestStats()
@@ -150,6 +154,9 @@ class TfcClient:
         self._api = settings.address.rstrip("/") + "/api/v2/"
         rate = settings.rate_limit_per_second
         self._bucket = TokenBucket(rate, max(1.0, rate / 3), clock=clock, sleep=sleep)
+        self._api_netloc = urlsplit(settings.address).netloc.lower()
+        self._download_bucket = TokenBucket(download_rate_per_second, max(1.0, download_rate_per_second / 3),
+                                            clock=clock, sleep=sleep)
         self._tight_buckets = {
             name: TokenBucket(per_minute / 60, burst, clock=clock, sleep=sleep)
             for name, (per_minute, burst) in TIGHT_BUDGETS.items()
@@ -207,22 +214,24 @@ class TfcClient:
     ) -> httpx.Response:
         """Send with rate limiting and retries; return any response below 400 (redirects included)."""
         headers = {"Content-Type": JSONAPI} if json is not None else None
+        download = urlsplit(url).netloc.lower() != self._api_netloc
+        bucket = self._download_bucket if download else self._bucket
         for attempt in range(1, MAX_ATTEMPTS + 1):
-            self._bucket.acquire()
+            bucket.acquire()
             budget = _tight_budget(method, api_path) if api_path is not None else None
             if budget is not None:
                 self._tight_buckets[budget].acquire()
             try:
                 response = self._http.request(method, url, params=params, json=json, headers=headers)
             except httpx.TransportError as exc:
-                self.stats.record(None, retry=attempt > 1)
+                self.stats.record(None, retry=attempt > 1, download=download)
                 if attempt < MAX_ATTEMPTS and should_retry_transport_error(method):
                     self._sleep(self._backoff(attempt))
                     continue
                 raise TransportError(
                     f"{resource}: connection to {self.settings.hostname} failed ({type(exc).__name__})"
                 ) from None
-            self.stats.record(response.status_code, retry=attempt > 1)
+            self.stats.record(response.status_code, retry=attempt > 1, download=download)
             status = response.status_code
             if status < 400:
                 return response
@@ -230,7 +239,7 @@ class TfcClient:
                 if status == 429:
                     reset = rate_limit_reset(response)
                     wait = (reset if reset is not None else 1.0) + self._backoff(1) * 0.2
-                    self._bucket.block_for(wait)
+                    bucket.block_for(wait)
                     self._sleep(wait)
                 else:
                     self._sleep(self._backoff(attempt))
@@ -307,6 +316,15 @@ class TfcClient:
         response = self._api_call("GET", "ping", resource="ping")
         wanted = ("x-ratelimit-limit", "tfp-api-version", "tfp-appname", "x-tfe-version")
         return {name: response.headers[name] for name in wanted if name in response.headers}
+
+    def current_user(self) -> str:
+        """``GET /account/details``: the username the token acts as (a team or org token's service user)."""
+        document = self._get_document("account/details", resource="account details")
+        attributes = ((document.get("data") or {}).get("attributes") or {}) if isinstance(document, dict) else {}
+        username = attributes.get("username") if isinstance(attributes, dict) else None
+        if not isinstance(username, str) or not username:
+            raise MalformedResponse("account details: no username in the response")
+        return username
 
     # -- API: workspaces ---------------------------------------------------------------------------------
 

@@ -10,6 +10,10 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 
+# Signed blob downloads (plan JSON, state files) go to the archivist host, not the API: they are not TFC API
+# requests and get their own budget so they never spend the API's 30/s.
+DEFAULT_DOWNLOAD_RATE = 100.0
+
 Clock = Callable[[], float]
 Sleep = Callable[[float], None]
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 import pytest
 
 from tfc.review.changes import action_name, plan_changes
-from tfc.review.decision import Verdict, decide_plan, decide_unconfirmable
+from tfc.review.decision import Decision, Verdict, decide_plan, decide_unconfirmable, superseded
 from tfc.review.wildcard import parse_wildcard
 
 from .plans import plan_document, resource_change
@@ -41,6 +41,9 @@ def test_every_change_matching_is_approved_with_the_rule() -> None:
         (plan_document(), "empty plan"),
         (plan_document(drift=[resource_change("aws_sg.web", ["update"])]), "drift only: 1 resource"),
         (plan_document(outputs={"endpoint": {"actions": ["update"], "before": "a", "after": "b"}}),
+         "outputs only: 1 output change(s), never approved by a rule"),
+        (plan_document(resource_change(STACK, ["update"]),
+                       outputs={"endpoint": {"actions": ["update"], "before": "a", "after": "b"}}),
          "not covered by any --wildcard: update output.endpoint"),
         (plan_document(resource_change(STACK, ["update"]), errored=True), "the plan reports errors"),
     ],
@@ -66,10 +69,86 @@ def test_many_unmatched_changes_are_summarised() -> None:
     assert decide(document).reason.endswith("and 2 more")
 
 
+OUTPUT = {"endpoint": {"actions": ["update"], "before": "a", "after": "b"}}
+
+
+@pytest.mark.parametrize("rule", ["*:**", "update:**", "update:output.endpoint", "*:output.*"])
+def test_outputs_only_plans_are_never_approved_by_any_rule(rule: str) -> None:
+    decision = decide(plan_document(outputs=OUTPUT), rules=[parse_wildcard(rule)])
+    assert (decision.verdict, decision.rule) == (Verdict.REVIEW, None)
+    assert decision.reason == "outputs only: 1 output change(s), never approved by a rule"
+
+
+def test_outputs_beside_resources_are_approved_only_when_covered() -> None:
+    document = plan_document(resource_change(STACK, ["update"]), outputs=OUTPUT)
+    assert decide(document).verdict is Verdict.REVIEW
+    both = [*RULES, parse_wildcard("update:output.endpoint")]
+    decision = decide(document, rules=both)
+    assert (decision.verdict, decision.rule) == (Verdict.APPROVE, "update:module.stack.*.access_controls, "
+                                                 "update:output.endpoint")
+    assert decision.reason == "all 2 change(s) match"
+
+
+def with_keys(**extra: object) -> dict:  # type: ignore[type-arg]
+    return plan_document(resource_change(STACK, ["update"])) | extra
+
+
 @pytest.mark.parametrize(
-    ("status", "verdict"),
-    [("errored", Verdict.FAILED), ("policy_override", Verdict.REVIEW), ("applied", Verdict.SKIP),
-     ("planning", Verdict.SKIP)],
+    ("document", "reason"),
+    [
+        (with_keys(action_invocations=[{"address": "action.aws_lambda_invoke.x"}]), "1 Terraform action invocation(s)"),
+        (with_keys(deferred_changes=[{}, {}]), "2 deferred change(s)"),
+        (with_keys(deferred_action_invocations=[{}]), "1 deferred Terraform action invocation(s)"),
+        (with_keys(format_version="2.0"), "plan format_version 2.0 (this tool reads 1.x)"),
+        (with_keys(format_version=None), "plan format_version (missing) (this tool reads 1.x)"),
+        (plan_document(resource_change(STACK, ["update"]), resource_change(STACK, ["delete"]) | {"deposed": "0a1b2c3d"}),
+         f"delete of deposed object 0a1b2c3d of {STACK}"),
+    ],
 )
-def test_unconfirmable_runs(status: str, verdict: Verdict) -> None:
-    assert decide_unconfirmable(status).verdict is verdict
+def test_content_the_rules_do_not_model_is_left_for_a_person(document: dict, reason: str) -> None:  # type: ignore[type-arg]
+    decision = decide(document, rules=[parse_wildcard("*:**")])
+    assert (decision.verdict, decision.rule) == (Verdict.REVIEW, None)
+    assert decision.reason == f"the plan holds what no rule can judge: {reason}"
+
+
+@pytest.mark.parametrize("document", [with_keys(action_invocations=[]), with_keys(deferred_changes=None),
+                                      with_keys(format_version="1.0"), with_keys(format_version="1.99")])
+def test_empty_extras_and_format_1_are_modelled(document: dict) -> None:  # type: ignore[type-arg]
+    assert decide(document).verdict is Verdict.APPROVE
+
+
+@pytest.mark.parametrize(
+    ("status", "verdict", "reason"),
+    [
+        ("errored", Verdict.FAILED, "the run errored"),
+        ("policy_override", Verdict.REVIEW, "policy check needs a person (policy_override)"),
+        ("policy_soft_failed", Verdict.REVIEW, "policy check needs a person (policy_soft_failed)"),
+        ("post_plan_awaiting_decision", Verdict.REVIEW, "policy check needs a person (post_plan_awaiting_decision)"),
+        ("planned", Verdict.REVIEW, "TFC does not let this token confirm it (status planned, "
+                                    "actions.is-confirmable false)"),
+        ("cost_estimated", Verdict.REVIEW, "TFC does not let this token confirm it (status cost_estimated, "
+                                           "actions.is-confirmable false)"),
+        ("planned_and_finished", Verdict.REVIEW, "planned and finished: nothing TFC would apply (no changes, "
+                                                 "drift only or outputs only); look at the plan"),
+        ("applied", Verdict.SKIP, "already applied"),
+        ("applying", Verdict.SKIP, "already confirmed (status applying)"),
+        ("confirmed", Verdict.SKIP, "already confirmed (status confirmed)"),
+        ("discarded", Verdict.SKIP, "ended without an apply (status discarded)"),
+        ("force_canceled", Verdict.SKIP, "ended without an apply (status force_canceled)"),
+        ("planning", Verdict.REVIEW, "not planned yet (status planning): review it once it has planned"),
+        ("pending", Verdict.REVIEW, "not planned yet (status pending): review it once it has planned"),
+    ],
+)
+def test_unconfirmable_runs(status: str, verdict: Verdict, reason: str) -> None:
+    assert decide_unconfirmable(status) == Decision(verdict, reason)
+    assert decide_unconfirmable(status, has_changes=True) == Decision(verdict, reason)
+
+
+def test_a_confirmable_status_without_changes_says_there_is_nothing_to_apply() -> None:
+    assert decide_unconfirmable("planned", has_changes=False) == Decision(
+        Verdict.REVIEW, "planned with nothing TFC would apply (no changes, drift only or outputs only); look at the plan")
+
+
+def test_superseded_names_the_current_run() -> None:
+    assert superseded("run-new") == Decision(Verdict.SKIP, "superseded: run run-new is the workspace's current run")
+    assert superseded(None) == Decision(Verdict.SKIP, "superseded: another run is the workspace's current run")

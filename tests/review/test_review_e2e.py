@@ -109,6 +109,9 @@ def test_cli_review_yes_applies_what_the_rules_allow(capsys: pytest.CaptureFixtu
                    "--include-tag", "type:deploy", "--yes", "--output", "json", "--audit-log", str(audit))
     out = json.loads(capsys.readouterr().out)
     assert code == 3  # the deleting run is left for a person and one run errored
+    assert (out["schema_version"], out["command"]) == (1, "review")
+    assert out["summary"] == {"applied": 258, "would_apply": 0, "failed": 1, "left_for_a_person": 1,
+                              "changed_since_review": 0, "still_running": 0, "nothing_to_do": 1}
     assert sum(1 for d in out["decisions"] if d["verdict"] == "approve") == 258
     assert {r["outcome"] for r in out["results"]} == {"applying"} and len(out["results"]) == 258
     lines = [json.loads(line) for line in audit.read_text().splitlines()]
@@ -121,9 +124,17 @@ def test_cli_review_yes_applies_what_the_rules_allow(capsys: pytest.CaptureFixtu
 def test_cli_dry_run_applies_nothing(capsys: pytest.CaptureFixture[str]) -> None:
     code = run_cli("review", "--commit", "abcd1234", "--wildcard", "update:module.stack.*.access_controls",
                    "--include-tag", "type:deploy", "--dry-run", "--output", "json")
-    out = json.loads(capsys.readouterr().out)
+    captured = capsys.readouterr()
+    out = json.loads(captured.out)
     assert code == 3 and out["dry_run"] is True and "results" not in out
     assert len(out["decisions"]) == 259 and len(out["reported"]) == 2
+    assert out["summary"]["would_apply"] == 258 and out["summary"]["applied"] == 0
+    assert "dry run: 0 applied, 258 would be applied, 1 failed, 1 left for a person, 1 nothing to do" in captured.err
+    multi = [g for g in out["groups"] if g["runs"] > 1]
+    assert multi and all(g["substitutions"] and g["runs"] == len(g["workspaces"]) for g in multi)
+    labels = {s["identifier"] for g in multi for s in g["substitutions"]}
+    assert "account id from `account:` tag" in labels
+    assert all(label == "workspace name" or label.endswith(":` tag") for label in labels)
 
 
 def test_cli_without_a_terminal_or_yes_refuses(capsys: pytest.CaptureFixture[str]) -> None:
@@ -167,7 +178,8 @@ def test_cli_run_dry_run_and_queue(capsys: pytest.CaptureFixture[str]) -> None:
     assert planned and all(name.startswith("network-prod-00") for name in planned)
     assert run_cli("run", "--workspace", "network-prod-00*", "--yes", "--output", "json") == 0
     queued = json.loads(capsys.readouterr().out)
-    assert [q["workspace"] for q in queued] == planned and all(q["run_id"] for q in queued)
+    assert (queued["schema_version"], queued["command"]) == (1, "run")
+    assert [q["workspace"] for q in queued["runs"]] == planned and all(q["run_id"] for q in queued["runs"])
 
 
 def test_cli_run_affected_by_uses_the_dependency_map(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -202,6 +214,9 @@ def test_cli_status_watch_stops_when_nothing_is_in_progress(capsys: pytest.Captu
     assert "268 needs confirmation" in capsys.readouterr().out
 
 
-def test_cli_nothing_to_do_exits_0(capsys: pytest.CaptureFixture[str]) -> None:
-    assert run_cli("review", "--commit", "deadbeef", "--wildcard", "update:**", "--yes") == 0
-    assert "no run of commit deadbeef found" in capsys.readouterr().out
+def test_cli_a_commit_without_runs_is_an_error(capsys: pytest.CaptureFixture[str]) -> None:
+    """Issue 18 §2: a mistyped SHA never looks like success."""
+    assert run_cli("review", "--commit", "0badc0de", "--wildcard", "update:**", "--yes") == 1
+    assert "no runs of commit 0badc0de in organization demo-org" in capsys.readouterr().err
+    assert run_cli("status", "--commit", "0badc0de") == 1
+    assert run_cli("run", "--workspace", "no-such-*", "--dry-run") == 1

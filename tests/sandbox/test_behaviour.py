@@ -123,7 +123,7 @@ def test_lifecycle_steps_with_time_and_queueing(scenario_file: Path) -> None:
         for _ in range(3):
             clock.advance(10)
             seen.append(client.get_run(first.id).status)
-        assert seen == ["planning", "planned_and_finished", "planned_and_finished", "planned_and_finished"]
+        assert seen == ["planning", "planned", "planned", "planned"]
         second = client.create_run(ws.id, message="second")
         assert client.get_run(second.id).status == "planning"
         third = client.create_run(ws.id, message="third")  # waits: the workspace is busy planning
@@ -135,9 +135,9 @@ def test_lifecycle_steps_with_time_and_queueing(scenario_file: Path) -> None:
             client.discard_run(second.id)  # planning: cancel, not discard
         clock.advance(10)
         assert [client.get_run(r.id).status for r in (second, third, fourth)] == [
-            "planned_and_finished", "discarded", "planning"]
+            "planned", "discarded", "planning"]
         clock.advance(10)
-        assert client.get_run(fourth.id).status == "planned_and_finished"
+        assert client.get_run(fourth.id).status == "planned"
 
 
 def test_a_burst_above_the_limit_gets_429_with_headers() -> None:

@@ -74,7 +74,9 @@ def test_workspaces_list_json(env: None, router: respx.MockRouter, capsys: pytes
     )
     code = main(["workspaces", "list", "--tag", "type:deploy", "--name", "pay*", "--output", "json"])
     assert code == 0
-    records = json.loads(capsys.readouterr().out)
+    document = json.loads(capsys.readouterr().out)
+    assert (document["schema_version"], document["command"]) == (1, "workspaces list")
+    records = document["workspaces"]
     assert [r["name"] for r in records] == ["payments-prod"]
     assert records[0]["tag_names"] == ["type:deploy"]
     assert route.calls[0].request.url.params["search[tags]"] == "type:deploy"
@@ -130,5 +132,5 @@ def test_workspaces_list_against_the_sandbox(capsys: pytest.CaptureFixture[str])
 
     assert main(["--sandbox", "demo", "--rate-limit", "10000", "workspaces", "list", "--tag", "type:account",
                  "--output", "json"]) == 0
-    records = json.loads(capsys.readouterr().out)
+    records = json.loads(capsys.readouterr().out)["workspaces"]
     assert len(records) == 38 and all("type:account" in r["tag_names"] for r in records)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import sys
 import time
 from collections.abc import Sequence
@@ -17,8 +18,10 @@ from rich.table import Table
 from dependency_map.mapping import affected_workspaces
 from dependency_map.output import load_patterns
 from tfc.cli.context import OutputOption, emit_json, get_client, stderr, wants_json
+from tfc.cli.output import json_document, make_console, plain
 from tfc.cli.review_render import (
     decision_record,
+    group_record,
     render_group,
     render_reported,
     render_results,
@@ -26,13 +29,14 @@ from tfc.cli.review_render import (
     result_record,
     selection_summary,
 )
-from tfc.errors import ConfigError, ExitCode, UsageError
+from tfc.client import TfcClient
+from tfc.errors import ConfigError, ExitCode, TfcError, UsageError
 from tfc.review.assess import Group, assess, group
 from tfc.review.audit import AuditLog, default_audit_path
 from tfc.review.decision import Verdict
 from tfc.review.execute import Outcome, Result
-from tfc.review.selection import Filters, commit_prefix, select_runs
-from tfc.review.session import apply_approved, approve, left_for_a_person, record_unapplied
+from tfc.review.selection import Filters, Selection, commit_prefix, select_runs
+from tfc.review.session import Approval, apply_approved, approve, record_unapplied, tally, tfc_identity
 from tfc.review.status import StatusLine, commit_status, stage_counts
 from tfc.review.trigger import trigger_runs
 from tfc.review.wildcard import parse_wildcard
@@ -61,8 +65,9 @@ def register(app: typer.Typer) -> None:
     app.command("status")(status)
 
 
-def _filters(include_tag: Sequence[str], exclude_tag: Sequence[str], workspace: Sequence[str]) -> Filters:
-    return Filters(tuple(include_tag), tuple(exclude_tag), tuple(workspace))
+def _filters(include_tag: Sequence[str], exclude_tag: Sequence[str], workspace: Sequence[str],
+             author: Sequence[str] = ()) -> Filters:
+    return Filters(tuple(include_tag), tuple(exclude_tag), tuple(workspace), tuple(author))
 
 
 def _progress(console: Console, enabled: bool) -> Progress:
@@ -78,6 +83,21 @@ def _progress(console: Console, enabled: bool) -> Progress:
     )
 
 
+AuthorOption = Annotated[list[str], typer.Option("--author", help="Only runs of commits by this VCS login "
+                                                 "(the run's ingress sender; repeatable).")]
+WaitTimeoutOption = Annotated[str, typer.Option("--wait-timeout", help="With --wait, stop following after this long "
+                                                "(e.g. 90s, 30m, 2h) and report the runs still running.")]
+_DURATION = re.compile(r"(\d+(?:\.\d+)?)([smh]?)")
+
+
+def parse_duration(text: str) -> float:
+    """``90``, ``90s``, ``30m`` or ``2h`` as seconds; anything else is a usage error."""
+    match = _DURATION.fullmatch(text.strip())
+    if match is None or float(match.group(1)) <= 0:
+        raise UsageError(f"invalid --wait-timeout {text!r}: expected a positive duration such as 90s, 30m or 2h")
+    return float(match.group(1)) * {"": 1, "s": 1, "m": 60, "h": 3600}[match.group(2)]
+
+
 def review(
     ctx: typer.Context,
     commit: CommitOption,
@@ -85,10 +105,12 @@ def review(
     include_tag: IncludeTagOption = [],  # noqa: B006
     exclude_tag: ExcludeTagOption = [],  # noqa: B006
     workspace: WorkspaceOption = [],  # noqa: B006
+    author: AuthorOption = [],  # noqa: B006
     dry_run: DryRunOption = False,
     yes: Annotated[bool, typer.Option("--yes", "-y", help="Apply what the rules approve without asking; "
                                       "groups that need a person are left.")] = False,
     wait: WaitOption = False,
+    wait_timeout: WaitTimeoutOption = "2h",
     poll_interval: PollOption = 5.0,
     details: Annotated[bool, typer.Option("--details/--no-details", help="Attribute-level diffs.")] = True,
     audit_log: AuditOption = None,
@@ -96,12 +118,12 @@ def review(
 ) -> int:
     """Review the runs of a commit across workspaces: approve by rule, review equal plans once, apply safely.
 
-    Exit codes: 0 every selected run applied (or nothing to do), 3 some runs were left for a person or
-    failed, 1 an error, 2 bad usage.
+    Exit codes: 0 every run of the commit applied or nothing left to do, 3 some runs were left for a person,
+    failed, changed since review or are still running, 1 an error (including a commit with no runs), 2 bad usage.
     """
-    return _review(ctx, commit, wildcard, include_tag, exclude_tag, workspace, dry_run=dry_run, yes=yes, wait=wait,
-                   poll_interval=poll_interval, details=details, audit_log=audit_log, output=output,
-                   interactive=not yes)
+    return _review(ctx, commit, wildcard, _filters(include_tag, exclude_tag, workspace, author), dry_run=dry_run,
+                   wait=wait, wait_timeout=parse_duration(wait_timeout), poll_interval=poll_interval, details=details,
+                   audit_log=audit_log, output=output, interactive=not yes, command="review")
 
 
 def apply(
@@ -111,75 +133,101 @@ def apply(
     include_tag: IncludeTagOption = [],  # noqa: B006
     exclude_tag: ExcludeTagOption = [],  # noqa: B006
     workspace: WorkspaceOption = [],  # noqa: B006
+    author: AuthorOption = [],  # noqa: B006
     dry_run: DryRunOption = False,
     wait: WaitOption = False,
+    wait_timeout: WaitTimeoutOption = "2h",
     poll_interval: PollOption = 5.0,
     audit_log: AuditOption = None,
     output: OutputOption = None,
 ) -> int:
     """Apply, without prompts, the runs of a commit whose every change a --wildcard rule allows.
 
-    Same selection and rules as `tfc review --yes`; nothing that needs a person is applied.
+    Same selection, rules and exit codes as `tfc review --yes`; nothing that needs a person is applied.
     """
     if not wildcard:
         raise UsageError("tfc apply needs at least one --wildcard rule (use `tfc review` to approve by hand)")
-    return _review(ctx, commit, wildcard, include_tag, exclude_tag, workspace, dry_run=dry_run, yes=True, wait=wait,
-                   poll_interval=poll_interval, details=False, audit_log=audit_log, output=output,
-                   interactive=False)
+    return _review(ctx, commit, wildcard, _filters(include_tag, exclude_tag, workspace, author), dry_run=dry_run,
+                   wait=wait, wait_timeout=parse_duration(wait_timeout), poll_interval=poll_interval, details=False,
+                   audit_log=audit_log, output=output, interactive=False, command="apply")
 
 
 def _review(
     ctx: typer.Context,
     commit: str,
     wildcards: Sequence[str],
-    include_tag: Sequence[str],
-    exclude_tag: Sequence[str],
-    workspace: Sequence[str],
+    filters: Filters,
     *,
     dry_run: bool,
-    yes: bool,
     wait: bool,
+    wait_timeout: float,
     poll_interval: float,
     details: bool,
     audit_log: Path | None,
     output: Any,
     interactive: bool,
+    command: str,
 ) -> int:
     rules = [parse_wildcard(w) for w in wildcards]  # usage errors before any request
     prefix = commit_prefix(commit)
     as_json = wants_json(ctx, output)
-    human = stderr if as_json else Console(highlight=False)
+    human = stderr if as_json else make_console()
     if interactive and not dry_run and not sys.stdin.isatty():
         raise UsageError("no terminal to ask for approval: pass --yes (applies only what the rules allow) or --dry-run")
     client = get_client(ctx)
-    filters = _filters(include_tag, exclude_tag, workspace)
     with stderr.status("finding the runs of the commit…"):
         selection = select_runs(client, prefix, filters)
-    human.print(selection_summary(selection, prefix))
+    if not selection.candidates and not selection.reported:
+        where = client.settings.organization or "the organization"
+        narrowed = " in the selected workspaces" if filters != Filters() else ""
+        raise TfcError(f"no runs of commit {prefix} in organization {where}{narrowed}")
+    human.print(plain(selection_summary(selection, prefix)))
     with _progress(stderr, stderr.is_terminal) as progress:
         task = progress.add_task("reading plans", total=len(selection.candidates), detail="")
         assessed = assess(client, selection.candidates, rules, on_done=lambda _: progress.advance(task))
     groups = group(assessed)
+    asking = interactive and not dry_run
+    shown: set[int] = set()
     for number, grp in enumerate(groups, 1):
+        if asking and grp.reviewable and grp.decision.verdict is Verdict.REVIEW:
+            continue  # shown once, in full, when the person is asked about it
         needs_person = grp.decision.verdict is not Verdict.APPROVE
         render_group(human, number, grp, details=details and needs_person, max_workspaces=8)
+        shown.add(number)
     render_reported(human, selection.reported)
-    ask = (lambda number, grp: _ask(human, number, grp)) if interactive and not dry_run else None
-    approved = approve(groups, ask)
-    decisions: dict[str, Any] = {"commit": selection.commit, "dry_run": dry_run}
-    decisions["decisions"] = [decision_record(item, n) for n, g in enumerate(groups, 1) for item in g.members]
-    decisions["reported"] = [reported_record(r) for r in selection.reported]
-    left = left_for_a_person(selection, assessed, approved)
-    if dry_run or not approved:
-        human.print(f"{'dry run: ' if dry_run else ''}{len(approved)} run(s) would be applied, {left} left")
-        if as_json:
-            emit_json(decisions)
-        return int(ExitCode.ATTENTION if left else ExitCode.OK)
-    if interactive and not typer.confirm(f"Apply {len(approved)} run(s)?", default=False, err=True):
-        human.print("nothing applied")
-        return int(ExitCode.ATTENTION)
-    audit = AuditLog(audit_log or default_audit_path())
-    record_unapplied(audit, selection, assessed, approved)
+
+    def ask(number: int, grp: Group) -> str:
+        shown.add(number)
+        return _ask(human, number, grp)
+
+    approved = approve(groups, ask if asking else None)
+    for number, grp in enumerate(groups, 1):
+        if number not in shown:  # the person quit before reaching it: it is left, and listed
+            render_group(human, number, grp, details=False, max_workspaces=8)
+    document: dict[str, Any] = {"commit": selection.commit, "dry_run": dry_run}
+    document["groups"] = [group_record(g, n) for n, g in enumerate(groups, 1)]
+    document["decisions"] = [decision_record(item, n) for n, g in enumerate(groups, 1) for item in g.members]
+    document["reported"] = [reported_record(r) for r in selection.reported]
+    results: list[Result] | None = None
+    if approved and not dry_run and (
+        not interactive or typer.confirm(f"Apply {len(approved)} run(s)?", default=False, err=True)
+    ):
+        audit = AuditLog(audit_log or default_audit_path(), tfc_user=tfc_identity(client))
+        record_unapplied(audit, selection, assessed, approved)
+        results = _apply(client, selection, approved, audit, wait=wait, wait_timeout=wait_timeout,
+                         poll_interval=poll_interval)
+        render_results(human, results)
+        document["results"] = [result_record(r) for r in results]
+    counted = tally(selection, assessed, approved, results, dry_run=dry_run)
+    human.print(plain(f"{'dry run: ' if dry_run else ''}{counted.text()}"))
+    if as_json:
+        document["summary"] = counted.as_dict()
+        emit_json(json_document(command, document))
+    return int(counted.exit_code)
+
+
+def _apply(client: TfcClient, selection: Selection, approved: dict[str, Approval], audit: AuditLog, *, wait: bool,
+           wait_timeout: float, poll_interval: float) -> list[Result]:
     with _progress(stderr, stderr.is_terminal) as progress:
         applying = progress.add_task("applying", total=len(approved), detail="")
         following = progress.add_task("waiting", total=None, visible=wait, detail="")
@@ -190,21 +238,15 @@ def _review(
             progress.update(applying, advance=1, detail=f"confirmed {counts['ok']} · not applied {counts['not']}")
             progress.update(following, total=counts["ok"])
 
-        results = apply_approved(client, selection, approved, audit, wait=wait, poll_interval=poll_interval,
-                                 on_applied=applied, on_completed=lambda _: progress.advance(following))
-    render_results(human, results)
-    done = sum(1 for r in results if r.outcome in (Outcome.APPLYING, Outcome.APPLIED))
-    human.print(f"{done} applied, {len(results) - done} not applied, {left} left for a person")
-    if as_json:
-        decisions["results"] = [result_record(r) for r in results]
-        emit_json(decisions)
-    return int(ExitCode.ATTENTION if left or done < len(results) else ExitCode.OK)
+        return apply_approved(client, selection, approved, audit, wait=wait, wait_timeout=wait_timeout,
+                              poll_interval=poll_interval, on_applied=applied,
+                              on_completed=lambda _: progress.advance(following))
 
 
 def _ask(console: Console, number: int, grp: Group) -> str:
     render_group(console, number, grp, details=True, max_workspaces=len(grp.members))
-    plural = "" if len(grp.members) == 1 else "s"
-    return Prompt.ask(f"Group {number} ({len(grp.members)} workspace{plural}): approve, skip or quit?",
+    runs = len(grp.members)
+    return Prompt.ask(f"Group {number} ({runs} run{'' if runs == 1 else 's'}): approve, skip or quit?",
                       choices=["approve", "skip", "quit"], default="skip", console=console)
 
 
@@ -237,13 +279,16 @@ def run(
     selected = [ws for ws in client.list_workspaces(tags=include_tag)
                 if filters.admits(ws) and (affected is None or ws.name in affected)]
     as_json = wants_json(ctx, output)
-    human = stderr if as_json else Console(highlight=False)
+    human = stderr if as_json else make_console()
     human.print(f"{len(selected)} workspace(s) selected")
-    if dry_run or not selected:
+    if not selected:
+        raise TfcError("no workspace matches the selection")
+    if dry_run:
         for ws in selected:
-            human.print(f"  would queue a plan in {ws.name}")
+            human.print(plain(f"  would queue a plan in {ws.name}"))
         if as_json:
-            emit_json({"dry_run": dry_run, "workspaces": [ws.name for ws in selected]})
+            emit_json(json_document("run", {"dry_run": True, "workspaces": [ws.name for ws in selected],
+                                            "runs": []}))
         return int(ExitCode.OK)
     if len(selected) > confirm_above and not yes:
         if not sys.stdin.isatty():
@@ -255,10 +300,11 @@ def run(
         results = trigger_runs(client, selected, message, on_done=lambda _: progress.advance(task))
     failed = [r for r in results if r.error]
     for result in failed:
-        human.print(f"[red]failed[/] {result.workspace.name}: {result.error}")
+        human.print(f"[red]failed[/] {plain(result.workspace.name)}: {plain(result.error)}")
     human.print(f"{len(results) - len(failed)} run(s) queued, {len(failed)} failed")
     if as_json:
-        emit_json([{"workspace": r.workspace.name, "run_id": r.run_id, "error": r.error} for r in results])
+        runs = [{"workspace": r.workspace.name, "run_id": r.run_id, "error": r.error} for r in results]
+        emit_json(json_document("run", {"dry_run": False, "workspaces": [ws.name for ws in selected], "runs": runs}))
     return int(ExitCode.ATTENTION if failed else ExitCode.OK)
 
 
@@ -269,7 +315,11 @@ def status(
     interval: Annotated[float, typer.Option(help="Seconds between refreshes with --watch.")] = 10.0,
     output: OutputOption = None,
 ) -> int:
-    """Where every workspace stands for a commit: planning, needs confirmation, applying, applied, errored…"""
+    """Where every workspace stands for a commit: planning, needs confirmation, applying, applied, errored…
+
+    Exit codes: 0 nothing needs attention, 3 some run errored or waits on a policy decision, 1 an error
+    (including a commit with no runs), 2 bad usage.
+    """
     prefix = commit_prefix(commit)
     client = get_client(ctx)
     as_json = wants_json(ctx, output)
@@ -279,10 +329,12 @@ def status(
             break
         _status_table(stderr, lines)
         time.sleep(interval)
+    if not lines:
+        raise TfcError(f"no runs of commit {prefix} in organization {client.settings.organization or '?'}")
     if as_json:
-        emit_json({"counts": stage_counts(lines), "runs": lines})
+        emit_json(json_document("status", {"commit": prefix, "counts": stage_counts(lines), "runs": lines}))
     else:
-        _status_table(Console(highlight=False), lines)
+        _status_table(make_console(), lines)
     attention = any(line.stage.value in ("errored", "needs attention") for line in lines)
     return int(ExitCode.ATTENTION if attention else ExitCode.OK)
 
@@ -292,5 +344,5 @@ def _status_table(console: Console, lines: Sequence[StatusLine]) -> None:
     summary = ", ".join(f"{n} {stage}" for stage, n in counts.items()) or "no runs for this commit"
     table = Table("stage", "workspace", "run", "status", title=summary)
     for line in lines:
-        table.add_row(str(line.stage), line.workspace, line.run_id, line.status)
+        table.add_row(str(line.stage), plain(line.workspace), plain(line.run_id), plain(line.status))
     console.print(table)

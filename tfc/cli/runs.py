@@ -5,10 +5,10 @@ from __future__ import annotations
 from typing import Annotated
 
 import typer
-from rich.console import Console
 from rich.table import Table
 
 from tfc.cli.context import OutputOption, emit_json, get_client, wants_json
+from tfc.cli.output import json_document, make_console, plain
 from tfc.client import CONFIRMABLE_STATUSES
 from tfc.errors import UsageError
 
@@ -39,12 +39,12 @@ def list_runs(
         if commit is None or (run.commit_sha or "").lower().startswith(commit.lower())
     ]
     if wants_json(ctx, output):
-        emit_json(runs)
+        emit_json(json_document("runs list", {"runs": runs}))
         return
     table = Table("run", "workspace", "status", "commit", "author", "created", title=f"{len(runs)} runs")
     for run in runs:
         ingress = run.ingress
-        table.add_row(
+        cells = (
             run.id,
             run.workspace.name if run.workspace else (run.workspace_id or ""),
             run.status,
@@ -52,4 +52,5 @@ def list_runs(
             (ingress.sender_username if ingress else None) or "",
             run.created_at.isoformat(timespec="minutes") if run.created_at else "",
         )
-    Console().print(table)
+        table.add_row(*(plain(cell) for cell in cells))
+    make_console().print(table)

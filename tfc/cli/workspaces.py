@@ -6,10 +6,10 @@ from fnmatch import fnmatchcase
 from typing import Annotated
 
 import typer
-from rich.console import Console
 from rich.table import Table
 
 from tfc.cli.context import OutputOption, emit_json, get_client, wants_json
+from tfc.cli.output import json_document, make_console, plain
 
 app = typer.Typer(help="Workspaces of the organization.", no_args_is_help=True)
 
@@ -34,9 +34,10 @@ def list_workspaces(
         if not name or any(fnmatchcase(ws.name, pattern) for pattern in name)
     ]
     if wants_json(ctx, output):
-        emit_json(found)
+        emit_json(json_document("workspaces list", {"workspaces": found}))
         return
     table = Table("name", "id", "working directory", "tags", "current run", title=f"{len(found)} workspaces")
     for ws in found:
-        table.add_row(ws.name, ws.id, ws.working_directory or "", " ".join(ws.tag_names), ws.current_run_id or "")
-    Console().print(table)
+        cells = (ws.name, ws.id, ws.working_directory or "", " ".join(ws.tag_names), ws.current_run_id or "")
+        table.add_row(*(plain(cell) for cell in cells))
+    make_console().print(table)

@@ -10,7 +10,7 @@ from tfc.errors import TfcError
 from tfc.models import Run, Workspace
 from tfc.review.changes import PlanChanges, plan_changes
 from tfc.review.decision import Decision, Verdict, decide_plan
-from tfc.review.grouping import plan_hash, plan_signature
+from tfc.review.grouping import Substitution, plan_hash, plan_signature
 from tfc.review.selection import Candidate
 from tfc.review.wildcard import Wildcard
 
@@ -22,7 +22,8 @@ class Assessed:
     decision: Decision
     changes: PlanChanges | None
     plan_hash: str | None
-    signature: str  # equal signatures = equal plans (up to workspace-specific values)
+    signature: str  # equal signatures = equal plans once each workspace's own identifiers are substituted
+    substitutions: tuple[Substitution, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,10 +40,16 @@ class Group:
         return self.example.decision
 
     @property
+    def substitutions(self) -> tuple[Substitution, ...]:
+        """What differs between the members: equal signatures mean the same substitutions, the same number of times."""
+        return self.example.substitutions
+
+    @property
     def reviewable(self) -> bool:
-        """A person may approve it: the plan was read, is not errored and has something to apply."""
+        """A person may approve it here: the plan was read, is not errored, holds nothing the tool does not model,
+        and changes a resource."""
         changes = self.example.changes
-        return changes is not None and not changes.errored and bool(changes.actionable)
+        return changes is not None and not changes.errored and not changes.unmodelled and bool(changes.resources)
 
 
 def assess_one(client: TfcClient, candidate: Candidate, rules: Sequence[Wildcard]) -> Assessed:
@@ -59,7 +66,8 @@ def assess_one(client: TfcClient, candidate: Candidate, rules: Sequence[Wildcard
         decision = decide_plan(None, rules, unreadable=str(exc))
         return Assessed(run, workspace, decision, None, None, f"unreadable:{run.id}")
     decision = decide_plan(changes, rules)
-    return Assessed(run, workspace, decision, changes, plan_hash(document), plan_signature(changes, workspace))
+    signature = plan_signature(changes, workspace, extra=[str(decision.verdict), decision.rule, changes.unmodelled])
+    return Assessed(run, workspace, decision, changes, plan_hash(document), signature.digest, signature.substitutions)
 
 
 def assess(

@@ -28,6 +28,7 @@ class Change:
     after_unknown: Any = field(default=None, repr=False)
     before_sensitive: Any = field(default=None, repr=False)
     after_sensitive: Any = field(default=None, repr=False)
+    deposed: str | None = None  # the deposed object's key: the change acts on a leftover of a replace
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,6 +37,7 @@ class PlanChanges:
     outputs: tuple[Change, ...]  # every output change other than no-op
     drift: tuple[Change, ...]
     errored: bool = False
+    unmodelled: tuple[str, ...] = ()  # content the rules cannot judge: a person must look at the plan itself
 
     @property
     def actionable(self) -> tuple[Change, ...]:
@@ -53,14 +55,40 @@ def action_name(actions: Sequence[str]) -> str:
     return "+".join(acts)  # e.g. create+forget: matches no rule but '*', shown as written
 
 
+FORMAT_MAJOR = "1"  # the JSON plan format this module understands
+# Plan content beyond resource, output and drift changes (Terraform 1.8+ deferred changes, 1.14+ actions).
+UNMODELLED_KEYS = {
+    "action_invocations": "Terraform action invocation(s)",
+    "deferred_action_invocations": "deferred Terraform action invocation(s)",
+    "deferred_changes": "deferred change(s)",
+}
+
+
 def plan_changes(document: Mapping[str, Any], *, plan_id: str) -> PlanChanges:
     """Reduce a JSON plan document; a malformed entry names the plan and the entry."""
+    resources = tuple(_changes(document, "resource_changes", Kind.RESOURCE, plan_id))
     return PlanChanges(
-        resources=tuple(_changes(document, "resource_changes", Kind.RESOURCE, plan_id)),
+        resources=resources,
         outputs=tuple(_changes(document, "output_changes", Kind.OUTPUT, plan_id)),
         drift=tuple(_changes(document, "resource_drift", Kind.DRIFT, plan_id)),
         errored=bool(document.get("errored", False)),
+        unmodelled=unmodelled_content(document, resources),
     )
+
+
+def unmodelled_content(document: Mapping[str, Any], resources: Sequence[Change]) -> tuple[str, ...]:
+    """What the plan holds that no --wildcard rule can judge, each said in a few words."""
+    found: list[str] = []
+    version = str(document.get("format_version") or "")
+    if version.split(".")[0] != FORMAT_MAJOR:
+        found.append(f"plan format_version {version or '(missing)'} (this tool reads {FORMAT_MAJOR}.x)")
+    for key, what in UNMODELLED_KEYS.items():
+        value = document.get(key)
+        if value:
+            count = len(value) if isinstance(value, list | Mapping) else 1
+            found.append(f"{count} {what}")
+    found.extend(f"{c.action} of deposed object {c.deposed} of {c.address}" for c in resources if c.deposed)
+    return tuple(found)
 
 
 def _changes(document: Mapping[str, Any], key: str, kind: Kind, plan_id: str) -> list[Change]:
@@ -98,6 +126,7 @@ def _changes(document: Mapping[str, Any], key: str, kind: Kind, plan_id: str) ->
                 after_unknown=change.get("after_unknown"),
                 before_sensitive=change.get("before_sensitive"),
                 after_sensitive=change.get("after_sensitive"),
+                deposed=str(entry["deposed"]) if entry.get("deposed") else None,
             )
         )
     return changes

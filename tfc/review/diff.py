@@ -16,7 +16,13 @@ from tfc.review.changes import Change
 SENSITIVE = "(sensitive value)"
 UNKNOWN = "(known after apply)"
 ABSENT = "(none)"
-_MISSING = object()
+
+
+class _Missing:
+    """The value on a side that does not have it (distinct from JSON null)."""
+
+
+_MISSING = _Missing()
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,16 +73,18 @@ def _join(path: str, key: str | int) -> str:
 def _walk(
     path: str, before: Any, after: Any, b_sens: Any, a_sens: Any, unknown: Any, out: list[AttributeChange]
 ) -> None:
-    if b_sens is True or a_sens is True:
+    # A value is sensitive when either side marks it (or marked an ancestor, which ends the walk here).
+    sensitive = union_marker(b_sens, a_sens)
+    if sensitive is True:
         if unknown is True or before != after:
-            shown_before = ABSENT if before is _MISSING else (SENSITIVE if b_sens is True else render(before))
-            shown_after = UNKNOWN if unknown is True else (SENSITIVE if a_sens is True else render(after))
+            shown_before = ABSENT if before is _MISSING else SENSITIVE
+            shown_after = UNKNOWN if unknown is True else (ABSENT if after is _MISSING else SENSITIVE)
             out.append(AttributeChange(path, shown_before, shown_after))
         return
     if unknown is True:
-        out.append(AttributeChange(path, _masked_render(before, b_sens), UNKNOWN))
+        out.append(AttributeChange(path, _masked_render(before, sensitive), UNKNOWN))
         return
-    if isinstance(before, dict | type(_MISSING)) and isinstance(after, dict | type(_MISSING)) and (
+    if isinstance(before, dict | _Missing) and isinstance(after, dict | _Missing) and (
         isinstance(before, dict) or isinstance(after, dict)
     ):
         b = before if isinstance(before, dict) else {}
@@ -86,8 +94,8 @@ def _walk(
                 _join(path, key),
                 b.get(key, _MISSING),
                 a.get(key, _MISSING),
-                _sub(b_sens, key),
-                _sub(a_sens, key),
+                _sub(sensitive, key),
+                None,
                 _sub(unknown, key),
                 out,
             )
@@ -98,8 +106,8 @@ def _walk(
                 _join(path, index),
                 before[index] if index < len(before) else _MISSING,
                 after[index] if index < len(after) else _MISSING,
-                _sub(b_sens, index),
-                _sub(a_sens, index),
+                _sub(sensitive, index),
+                None,
                 _sub(unknown, index),
                 out,
             )
@@ -107,12 +115,26 @@ def _walk(
     if before == after:
         return
     decoded_before, decoded_after = _json_document(before), _json_document(after)
-    if decoded_before is not None and decoded_after is not None and not _has_true(b_sens) and not _has_true(a_sens):
+    if decoded_before is not None and decoded_after is not None and not _has_true(sensitive):
         inner: list[AttributeChange] = []
         _walk("", decoded_before, decoded_after, None, None, None, inner)
         out.extend(AttributeChange(f"{path} (json) {c.path}".rstrip(), c.before, c.after) for c in inner)
         return
-    out.append(AttributeChange(path, _masked_render(before, b_sens), _masked_render(after, a_sens)))
+    out.append(AttributeChange(path, _masked_render(before, sensitive), _masked_render(after, sensitive)))
+
+
+def union_marker(first: Any, second: Any) -> Any:
+    """One sensitivity marker that flags whatever either marker flags."""
+    if first is True or second is True:
+        return True
+    if isinstance(first, dict) and isinstance(second, dict):
+        return {key: union_marker(first.get(key), second.get(key)) for key in set(first) | set(second)}
+    if isinstance(first, list) and isinstance(second, list):
+        return [union_marker(_sub(first, i), _sub(second, i)) for i in range(max(len(first), len(second)))]
+    if isinstance(first, dict | list) and isinstance(second, dict | list):
+        # markers of different shapes: nothing can be said safely about the value's parts
+        return True if _has_true(first) or _has_true(second) else None
+    return first if isinstance(first, dict | list) else second
 
 
 def _true_keys(marker: Any) -> set[str]:

@@ -15,11 +15,10 @@ from tfc.client import TfcClient
 from tfc.errors import Conflict, RateLimited, ServerError, TfcError, TransportError
 from tfc.models import Plan, Run
 from tfc.review.assess import Assessed
+from tfc.review.decision import PAST_CONFIRMATION
 
 _REREAD_INCLUDES = ("plan", "workspace")
-PAST_CONFIRMATION = frozenset(
-    {"confirmed", "apply_queued", "queuing_apply", "pre_apply_running", "pre_apply_completed", "applying", "applied"}
-)
+DEFAULT_WAIT_TIMEOUT = 2 * 3600.0
 FINAL_STATUSES = frozenset(
     {"applied", "errored", "discarded", "canceled", "force_canceled", "planned_and_finished", "policy_soft_failed"}
 )
@@ -29,8 +28,10 @@ class Outcome(StrEnum):
     APPLYING = "applying"  # confirmed by us; TFC is applying it
     APPLIED = "applied"  # followed to the end with --wait
     APPLY_FAILED = "apply-failed"  # followed to the end: errored, canceled…
-    SKIPPED = "skipped"  # changed since review: not applied
-    FAILED = "failed"  # our request failed
+    RUNNING = "still-running"  # confirmed by us, not finished when --wait-timeout ran out
+    SKIPPED = "changed-since-review"  # not applied: the run changed since review
+    ELSEWHERE = "confirmed-by-someone-else"  # not applied by us: someone else confirmed it first
+    FAILED = "failed"  # our request failed and TFC does not show the run confirmed
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,6 +65,8 @@ def staleness(reviewed: Assessed, fresh: Run) -> str | None:
 
 
 def apply_one(client: TfcClient, item: Assessed, comment: str) -> Result:
+    """Re-read, check, confirm; a lost or refused response is resolved by reading the run again."""
+    attempted = False
     for attempt in (1, 2):
         try:
             fresh = client.get_run(item.run.id, include=_REREAD_INCLUDES)
@@ -71,29 +74,44 @@ def apply_one(client: TfcClient, item: Assessed, comment: str) -> Result:
             return Result(item, Outcome.FAILED, f"could not re-read the run: {exc}")
         reason = staleness(item, fresh)
         if reason is not None:
-            if attempt == 2 and fresh.status in PAST_CONFIRMATION:
-                return Result(item, Outcome.APPLYING, f"confirmed (status {fresh.status})")
+            if attempted and fresh.status in PAST_CONFIRMATION:
+                return Result(item, Outcome.APPLYING, f"confirmed (the response was lost; status {fresh.status})")
             return Result(item, Outcome.SKIPPED, reason)
         try:
             client.apply_run(item.run.id, comment=comment)
             return Result(item, Outcome.APPLYING, "confirmed")
         except Conflict:
-            return _after_conflict(client, item)
+            return _after_conflict(client, item, attempted=attempted)
         except (TransportError, ServerError, RateLimited) as exc:
+            attempted = True
             if attempt == 2:
-                return Result(item, Outcome.FAILED, f"apply request failed twice: {exc}")
+                return _after_second_failure(client, item, exc)
         except TfcError as exc:
             return Result(item, Outcome.FAILED, f"apply refused: {exc}")
     raise AssertionError("unreachable")  # pragma: no cover
 
 
-def _after_conflict(client: TfcClient, item: Assessed) -> Result:
+def _after_second_failure(client: TfcClient, item: Assessed, error: TfcError) -> Result:
+    """Both apply requests failed on the way back: TFC may still have confirmed the run. Ask it."""
     try:
-        fresh = client.get_run(item.run.id, include=_REREAD_INCLUDES)
+        fresh = client.get_run(item.run.id, include=())
+    except TfcError as exc:
+        return Result(item, Outcome.FAILED, f"apply request failed twice ({error}) and the re-read failed: {exc}")
+    if fresh.status in PAST_CONFIRMATION:
+        return Result(item, Outcome.APPLYING, f"confirmed (both responses were lost; status {fresh.status})")
+    return Result(item, Outcome.FAILED, f"apply request failed twice: {error} (status {fresh.status})")
+
+
+def _after_conflict(client: TfcClient, item: Assessed, *, attempted: bool) -> Result:
+    """409: the run is not confirmable any more. After our own lost attempt that is most likely our confirm."""
+    try:
+        fresh = client.get_run(item.run.id, include=())
     except TfcError as exc:
         return Result(item, Outcome.FAILED, f"409 on apply and the re-read failed: {exc}")
     if fresh.status in PAST_CONFIRMATION:
-        return Result(item, Outcome.SKIPPED, f"already confirmed by someone else (status {fresh.status})")
+        if attempted:
+            return Result(item, Outcome.APPLYING, f"confirmed (our first response was lost; status {fresh.status})")
+        return Result(item, Outcome.ELSEWHERE, f"already confirmed by someone else (status {fresh.status})")
     return Result(item, Outcome.FAILED, f"TFC refused the apply (409, status {fresh.status})")
 
 
@@ -118,10 +136,13 @@ def wait_for(
     results: Sequence[Result],
     *,
     poll_seconds: float = 5.0,
+    timeout_seconds: float = DEFAULT_WAIT_TIMEOUT,
+    clock: Callable[[], float] = time.monotonic,
     sleep: Callable[[float], None] = time.sleep,
     on_done: Callable[[Result], None] | None = None,
 ) -> list[Result]:
-    """Follow confirmed runs until each reaches a final status."""
+    """Follow the runs we confirmed until each reaches a final status or ``timeout_seconds`` pass."""
+    deadline = clock() + timeout_seconds
 
     def follow(result: Result) -> Result:
         if result.outcome is not Outcome.APPLYING:
@@ -135,6 +156,9 @@ def wait_for(
             if run.status in FINAL_STATUSES:
                 outcome = Outcome.APPLIED if run.status == "applied" else Outcome.APPLY_FAILED
                 final = Result(result.item, outcome, f"status {run.status}")
+                break
+            if clock() + poll_seconds > deadline:
+                final = Result(result.item, Outcome.RUNNING, f"still {run.status} when --wait-timeout ran out")
                 break
             sleep(poll_seconds)
         if on_done is not None:

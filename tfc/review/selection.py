@@ -25,6 +25,14 @@ class Filters:
     include_tags: tuple[str, ...] = ()
     exclude_tags: tuple[str, ...] = ()
     workspace_globs: tuple[str, ...] = ()
+    authors: tuple[str, ...] = ()  # commit authors' VCS logins (the run's ingress sender-username)
+
+    def admits_run(self, run: Run) -> bool:
+        """The run's commit is by one of ``authors`` (logins compare case-insensitively, as GitHub's do)."""
+        if not self.authors:
+            return True
+        login = (run.ingress.sender_username if run.ingress else None) or ""
+        return login.lower() in {author.lower() for author in self.authors}
 
     def admits(self, workspace: Workspace) -> bool:
         tags = set(workspace.tag_names)
@@ -85,12 +93,13 @@ def partition(confirmable: Iterable[Run], others: Iterable[Run], prefix: str, fi
     for run in matching:
         workspace = _workspace(run)
         seen.add(run.id)
-        if not filters.admits(workspace):
+        if not filters.admits(workspace) or not filters.admits_run(run):
             continue
         if workspace.current_run_id != run.id:
             reported.append(Reported(run, workspace, superseded(workspace.current_run_id)))
         elif not run.is_confirmable:
-            reported.append(Reported(run, workspace, decide_unconfirmable(run.status)))
+            has_changes = run.plan.has_changes if run.plan is not None else None
+            reported.append(Reported(run, workspace, decide_unconfirmable(run.status, has_changes=has_changes)))
         else:
             candidates.append(Candidate(run, workspace))
     for run in others:
@@ -100,7 +109,7 @@ def partition(confirmable: Iterable[Run], others: Iterable[Run], prefix: str, fi
             continue
         workspace = _workspace(run)
         seen.add(run.id)
-        if not filters.admits(workspace):
+        if not filters.admits(workspace) or not filters.admits_run(run):
             continue
         current = workspace.current_run_id
         if current and current != run.id and run.status not in ("applied", "errored", "discarded", "canceled"):

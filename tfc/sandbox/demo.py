@@ -73,6 +73,22 @@ BASE_RESOURCES = {
 
 
 @dataclass(frozen=True, slots=True)
+class Profile:
+    """How big the generated organization is; the demo's figures are documented in docs/sandbox.md."""
+
+    type_counts: tuple[tuple[str, int], ...]
+    commit_deploys: int  # type:deploy workspaces with a run of DEMO_COMMIT (four of them are exceptions)
+    commit_regions: int  # type:region workspaces with a run of DEMO_COMMIT
+
+
+DEMO = Profile(TYPE_COUNTS, commit_deploys=261, commit_regions=9)
+# The seed's horizon: 1,500 workspaces; 1,001 runs of DEMO_COMMIT of which 1,000 await confirmation (one errored).
+SCALE = Profile((("deploy", 1100), ("region", 200), ("account", 38), ("network", 60), ("data", 52),
+                 ("platform", 50)), commit_deploys=1001, commit_regions=0)
+PROFILES = {"demo": DEMO, "scale": SCALE}
+
+
+@dataclass(frozen=True, slots=True)
 class DemoWorkspace:
     rec: WorkspaceRec
     kind: str
@@ -81,15 +97,15 @@ class DemoWorkspace:
     regions: tuple[str, ...]
 
 
-def build_demo(world: World, *, seed: int = 0, now: datetime) -> str:
-    """Fill ``world`` with the demo organization; return its token."""
+def build_demo(world: World, *, seed: int = 0, now: datetime, profile: Profile = DEMO) -> str:
+    """Fill ``world`` with the demo organization (or the ``SCALE`` profile's); return its token."""
     rng = random.Random(seed)
     world.organizations[DEMO_ORG] = {"name": DEMO_ORG, "email": "platform@example.com"}
     world.tokens[DEMO_TOKEN] = frozenset({DEMO_ORG})
     accounts = [str(rng.randrange(10**11, 10**12)) for _ in range(38)]
     pools = _agent_pools(world, rng, now)
     demo: list[DemoWorkspace] = []
-    for kind, count in TYPE_COUNTS:
+    for kind, count in profile.type_counts:
         for index in range(count):
             tier = rng.choices(TIERS, TIER_WEIGHTS)[0]
             account = accounts[index % len(accounts)] if kind == "account" else rng.choice(accounts)
@@ -106,7 +122,7 @@ def build_demo(world: World, *, seed: int = 0, now: datetime) -> str:
     by_name = {d.rec.name: d for d in demo}
     world.history_factory = lambda ws: _history(ws, by_name[ws.name], seed, now)
     _settled_runs(world, demo, rng, now)
-    _commit_runs(world, demo, rng, now)
+    _commit_runs(world, demo, rng, now, profile)
     _other_pending(world, demo, rng, now)
     _errored(world, demo, rng, now)
     return DEMO_TOKEN
@@ -150,6 +166,8 @@ def _add_run(world: World, ws: WorkspaceRec, *, sha: str, author: str, message: 
         run.apply_status = "finished"
     else:
         run.timestamps[f"{status.replace('_', '-')}-at"] = end
+    if document is not None:
+        world.plan_templates[cv.id] = document
     world.add_run(run, plan, cv)
     return run
 
@@ -162,16 +180,17 @@ def _settled_runs(world: World, demo: Sequence[DemoWorkspace], rng: random.Rando
                  created=now - timedelta(days=rng.randrange(3, 40), minutes=rng.randrange(600)), document=None)
 
 
-def _commit_runs(world: World, demo: Sequence[DemoWorkspace], rng: random.Random, now: datetime) -> None:
+def _commit_runs(world: World, demo: Sequence[DemoWorkspace], rng: random.Random, now: datetime,
+                 profile: Profile) -> None:
     deploys = [d for d in demo if d.kind == "deploy"]
     rng.shuffle(deploys)
-    chosen = sorted(deploys[:261], key=lambda d: d.rec.name)
+    chosen = sorted(deploys[:profile.commit_deploys], key=lambda d: d.rec.name)
     exceptions = {chosen[7].rec.name: "delete", chosen[101].rec.name: "errored", chosen[150].rec.name: "superseded",
                   chosen[200].rec.name: "drift"}
     started = now - timedelta(hours=2)
     for offset, d in enumerate(chosen):
         variant = exceptions.get(d.rec.name, "plain")
-        created = started + timedelta(seconds=offset * 7)
+        created = started + timedelta(seconds=offset * 7 * 261 / len(chosen))
         errored = variant == "errored"
         document = None if errored else deploy_plan(d, variant)
         _add_run(world, d.rec, sha=DEMO_COMMIT, author=DEMO_AUTHOR, message=COMMIT_MESSAGE,
@@ -181,7 +200,7 @@ def _commit_runs(world: World, demo: Sequence[DemoWorkspace], rng: random.Random
             _add_run(world, d.rec, sha=NEWER_COMMIT, author="bob.smith", message="deploy: bump lambda memory",
                      status="planned", created=created + timedelta(minutes=30),
                      document=deploy_plan(d, "plain"))
-    regions = sorted((d for d in demo if d.kind == "region"), key=lambda d: d.rec.name)[:9]
+    regions = sorted((d for d in demo if d.kind == "region"), key=lambda d: d.rec.name)[:profile.commit_regions]
     for offset, d in enumerate(regions):
         _add_run(world, d.rec, sha=DEMO_COMMIT, author=DEMO_AUTHOR, message=COMMIT_MESSAGE, status="planned",
                  created=started + timedelta(minutes=40, seconds=offset), document=deploy_plan(d, "plain"))

@@ -6,6 +6,7 @@ callers hold it (``with world.lock``) around every read-modify-write.
 
 from __future__ import annotations
 
+import copy
 import random
 import threading
 from collections.abc import Callable, Iterator
@@ -193,8 +194,12 @@ class World:
         self.agent_pools: dict[str, AgentPoolRec] = {}
         self.agents: dict[str, AgentRec] = {}
         self.notifications: dict[str, NotificationRec] = {}
-        self.plan_factory: Callable[[RunRec], dict[str, Any]] = lambda run: empty_plan()
-        self.history_factory: Callable[[WorkspaceRec], list[StateVersionRec]] = lambda ws: []
+        # Scenario data are lookups, never chains of closures (a chain of 1,000 overflowed the stack):
+        self.plan_templates: dict[str, dict[str, Any]] = {}  # configuration version id -> the plan it produces
+        self.workspace_plans: dict[str, dict[str, Any]] = {}  # workspace id -> plan of a run with no template
+        self.histories: dict[str, list[StateVersionRec]] = {}  # workspace id -> scenario state versions
+        self.history_factory: Callable[[WorkspaceRec], list[StateVersionRec]] | None = None  # lazy (demo)
+        self._applied_cvs: set[str] = set()
         self._state_versions: dict[str, list[StateVersionRec]] = {}  # per workspace, oldest first; lazy
         self._state_version_index: dict[str, StateVersionRec] = {}
         self._moving: set[str] = set()  # runs whose lifecycle is under way
@@ -227,7 +232,9 @@ class World:
         """Oldest first; a workspace's history is generated on first access."""
         versions = self._state_versions.get(ws.id)
         if versions is None:
-            versions = self.history_factory(ws)
+            versions = self.histories.pop(ws.id, None)
+            if versions is None:
+                versions = self.history_factory(ws) if self.history_factory else []
             self._state_versions[ws.id] = versions
             for version in versions:
                 self._state_version_index[version.id] = version
@@ -303,7 +310,7 @@ class World:
                 plan.status = "errored"
                 self.set_status(run, "errored", events)
             else:
-                plan.document = self.plan_factory(run)
+                plan.document = self.plan_document(run)
                 count_plan(plan)
                 plan.status = "finished"
                 self.set_status(run, "planned" if plan.has_changes and not run.plan_only else "planned_and_finished",
@@ -346,7 +353,16 @@ class World:
         run.next_step_at = None
         self._start_next(self.workspaces[run.workspace_id], self.clock())
 
+    def plan_document(self, run: RunRec) -> dict[str, Any]:
+        """What planning ``run`` produces: its configuration version's plan from the scenario (none once a run
+        of that version was applied: the infrastructure matches it), else the workspace's, else no changes."""
+        if run.cv_id in self._applied_cvs:
+            return empty_plan()
+        template = self.plan_templates.get(run.cv_id) or self.workspace_plans.get(run.workspace_id)
+        return copy.deepcopy(template) if template is not None else empty_plan()
+
     def _finish_apply(self, run: RunRec, ws: WorkspaceRec, plan: PlanRec) -> None:
+        self._applied_cvs.add(run.cv_id)
         previous = self.current_state_version(ws)
         resources = apply_plan_to_resources(previous.resources if previous else [], plan.document or {})
         ingress = self.ingress.get(self.cvs[run.cv_id].ingress_id or "")
