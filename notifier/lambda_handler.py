@@ -7,7 +7,8 @@ every request and says so once in the log.
 
 A thin adapter: event + environment in, summary out. It imports neither typer nor matplotlib.
 Environment: TFE_TOKEN, TFE_ORGANIZATION, TFE_HOSTNAME or TFE_ADDRESS; STATE_TABLE (DynamoDB);
-SLACK_BOT_TOKEN, SLACK_SIGNING_SECRET, optionally SLACK_API_URL; NOTIFIER_CONFIG (path of the YAML).
+SLACK_BOT_TOKEN, SLACK_SIGNING_SECRET, optionally SLACK_API_URL; NOTIFIER_CONFIG (path of the YAML). The three
+secrets may be given as NAME_SECRET_ARN or NAME_SSM_PARAMETER instead (``tfc.lambda_secrets``).
 """
 
 from __future__ import annotations
@@ -31,11 +32,15 @@ from notifier.slack import SlackPort, reply, verify_request
 from notifier.state import open_store
 from notifier.tick import run_tick, tick_id
 from tfc.client import TfcClient
+from tfc.errors import ConfigError
+from tfc.lambda_secrets import with_secrets
 from tfc.settings import SettingsFlags, resolve_settings
 
 log = logging.getLogger(__name__)
 HTTP_KEYS = frozenset({"headers", "body", "requestContext", "httpMethod", "rawPath", "routeKey"})
 UNAUTHORIZED = {"statusCode": 401, "body": ""}
+TICK_SECRETS = ("TFE_TOKEN", "SLACK_BOT_TOKEN")  # each may come as NAME_SECRET_ARN / NAME_SSM_PARAMETER
+INTERACTION_SECRETS = ("SLACK_SIGNING_SECRET",)
 _said: set[str] = set()
 
 
@@ -54,8 +59,13 @@ def handler(event: Mapping[str, Any], context: Any, *, environ: Mapping[str, str
     env = dict(os.environ) if environ is None else dict(environ)
     moment = now or datetime.now(UTC)
     if not isinstance(event, Mapping) or not is_schedule(event):
+        try:
+            env = with_secrets(env, INTERACTION_SECRETS)
+        except ConfigError as exc:  # names the variable and the reference, never a value
+            _once(f"{exc}: every Slack interaction is refused (401)")
+            return UNAUTHORIZED
         return _interaction(event if isinstance(event, Mapping) else {}, env, moment)
-    return _tick(event, env, moment)
+    return _tick(event, with_secrets(env, TICK_SECRETS), moment)
 
 
 def _tick(event: Mapping[str, Any], env: Mapping[str, str], moment: datetime) -> dict[str, Any]:
