@@ -127,3 +127,19 @@ def test_every_message_fits_slack_and_accounts_for_every_commit(runs: int, commi
     for text in all_text:  # every link or mention is one we built
         for start in re.finditer("<", text):
             assert text.startswith(("<https://tfc/app/acme/", "<@UMARIA>"), start.start())
+
+
+def test_channel_messages_group_commits_under_their_authors() -> None:
+    shas = [c * 40 for c in "abcd"]
+    items = [run(1, shas[0], "zoe", minutes=300), run(2, shas[1], "adam", minutes=200),
+             run(3, shas[2], "zoe", minutes=100), run(4, shas[3], None, minutes=50)]
+    message = build_message(items, now=NOW, app_url="https://tfc", note="author zoe not on Slack", by_author=True)
+    layout = [b["elements"][0]["text"] if b["type"] == "context" else b["text"]["text"][:16] if b["type"] == "section"
+              else "buttons" for b in message["blocks"]]
+    assert layout == ["*4 applies waiti", "author zoe not on Slack",
+                      "*unknown author*", "*`dddddddddddd`*", "buttons",
+                      "*adam*", "*`bbbbbbbbbbbb`*", "buttons",
+                      "*zoe*", "*`aaaaaaaaaaaa`*", "buttons", "*`cccccccccccc`*", "buttons"]
+    person = build_message(items, now=NOW, app_url="https://tfc", note=None)  # a person's: oldest first, no headers
+    assert [b["text"]["text"][:16] for b in person["blocks"][1:] if b["type"] == "section"] == [
+        "*`aaaaaaaaaaaa`*", "*`bbbbbbbbbbbb`*", "*`cccccccccccc`*", "*`dddddddddddd`*"]

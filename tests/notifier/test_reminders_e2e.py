@@ -202,3 +202,43 @@ def test_slack_rate_limits_are_honoured(world: dict[str, Any]) -> None:
     tick(world, TUESDAY_10)
     assert time.monotonic() - started >= 1  # waited for Retry-After
     assert len(reminders_to(slack, "UMARIA")) == 1
+
+
+def test_a_commit_shared_by_two_authors_gets_author_scoped_commands(tmp_path: Path, slack_server: Any,
+                                                                     monkeypatch: pytest.MonkeyPatch,
+                                                                     capsys: pytest.CaptureFixture[str]) -> None:
+    """The same commit pushed by two people (a merge queue): each is reminded of theirs, and the pasted
+    ``tfc review --commit SHA --author LOGIN`` selects exactly the runs their message is about."""
+    import yaml
+
+    from notifier.config import NotifierConfig, Person
+    from notifier.state import FileStore
+    from tfc.sandbox import Sandbox
+
+    sha = "c0ffee" + "1" * 34
+    change = [{"address": "aws_s3_bucket.b", "actions": ["update"], "before": {"x": 1}, "after": {"x": 2}}]
+    workspaces = [{"name": f"svc-{n}", "tags": ["tier:prod", "type:deploy"],
+                   "runs": [{"status": "planned", "commit": sha, "author": "ann" if n < 3 else "kim",
+                             "message": "bucket policy", "minutes_ago": 90, "changes": change}]} for n in range(5)]
+    (tmp_path / "s.yaml").write_text(yaml.safe_dump({"organization": "acme", "workspaces": workspaces}))
+    slack, slack_url = slack_server
+    sandbox = Sandbox.from_scenario(tmp_path / "s.yaml", rate_limit=None, clock=lambda: TUESDAY_10)
+    config = NotifierConfig(people={"ann": Person("ann", "UANN"), "kim": Person("kim", "UKIM")})
+    with sandbox.serve() as base_url:
+        env = {"TFE_ADDRESS": base_url, "TFE_TOKEN": sandbox.token, "TFE_ORGANIZATION": "acme"}
+        with TfcClient(resolve_settings(SettingsFlags(), env)) as client:
+            run_tick(client, FileStore(tmp_path / "state.json"), SlackPort.connect("xoxb", slack_url), config,
+                     TUESDAY_10)
+            pending = pending_runs(client)
+        for key, value in env.items():
+            monkeypatch.setenv(key, value)
+        for channel, author in (("UANN", "ann"), ("UKIM", "kim")):
+            (message,) = reminders_to(slack, channel)
+            (command,) = [line.strip("`") for b in blocks_of(message) if b["type"] == "section"
+                          for line in b["text"]["text"].splitlines() if line.startswith("```tfc review")]
+            assert command == f"tfc review --commit {sha[:12]} --author {author}"
+            capsys.readouterr()
+            assert main([*shlex.split(command)[1:], "--dry-run", "--output", "json"]) in (0, 3)
+            selected = {d["run_id"] for d in json.loads(capsys.readouterr().out)["decisions"]}
+            assert selected == {p.run_id for p in pending if p.author == author} and len(selected) == (
+                3 if author == "ann" else 2)
