@@ -242,3 +242,17 @@ def test_a_commit_shared_by_two_authors_gets_author_scoped_commands(tmp_path: Pa
             selected = {d["run_id"] for d in json.loads(capsys.readouterr().out)["decisions"]}
             assert selected == {p.run_id for p in pending if p.author == author} and len(selected) == (
                 3 if author == "ann" else 2)
+
+
+def test_applying_some_runs_does_not_restart_the_backoff(world: dict[str, Any]) -> None:
+    tick(world, TUESDAY_10)
+    env = world["env"]
+    with TfcClient(resolve_settings(SettingsFlags(), env)) as client:
+        marias = [p for p in pending_runs(client) if p.author == "maria.garcia"]
+        for item in marias[:50]:  # maria applies 50 runs at a time
+            client.apply_run(item.run_id)
+        left = len([p for p in pending_runs(client) if p.author == "maria.garcia"])
+    assert left == len(marias) - 50
+    summary = tick(world, TUESDAY_10 + timedelta(minutes=10))
+    (maria,) = [r for r in summary["reminders"] if r["recipient"] == "user:UMARIA"]
+    assert maria["action"] == "backed off" and maria["runs"] == left and len(reminders_to(world["slack"], "UMARIA")) == 1
