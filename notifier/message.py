@@ -145,12 +145,12 @@ def build_message(items: Sequence[Pending], *, now: datetime, app_url: str, note
     for n, commit in enumerate(sorted(commits, key=order)):
         runs = commits[commit]
         header = by_author and (n == 0 or runs[0].author != author)
-        section = commit_section(commit, runs, everyone, now=now, app_url=app_url,
-                                 reassigned_by=reassigned_by.get(commit))
         label = f"*{inert(runs[0].author or 'unknown author', 60)}*" if header else ""
         needed = 1 + bool(SHA.fullmatch(commit)) + bool(header)
+        section = "" if overflow else commit_section(commit, runs, everyone, now=now, app_url=app_url,
+                                                     reassigned_by=reassigned_by.get(commit))
         if overflow or len(blocks) + needed + 1 > MAX_BLOCKS or used + len(section) + len(label) + MAX_SECTION \
-                > MAX_TEXT:
+                > MAX_TEXT:  # the last block and MAX_SECTION characters stay free for the closing list
             overflow.append(f"• `{commit[:12]}` {inert(runs[0].title, 60)} — by "
                             f"{inert(runs[0].author or 'unknown', 40)}, {_count(len(runs), 'run', 'runs')}, "
                             f"waiting {_age(runs[0].since, now)}")
