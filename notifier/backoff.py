@@ -1,16 +1,21 @@
-"""Per-person exponential backoff.
+"""Per-recipient exponential backoff.
 
-    reminder 1: when the person's oldest pending run has waited ``grace`` minutes
+    reminder 1: when the oldest pending run of the recipient's commits has waited ``grace`` minutes
     reminder n (n >= 2): ``min(cap, first_interval * 2**(n-2))`` minutes after reminder n-1
 
 With the defaults (grace 30, first interval 60, cap 1440): 30 min after the run was planned, then after 1 h,
-2 h, 4 h, 8 h, 16 h, and every 24 h from then on. The sequence starts again whenever the set of the person's
-pending runs changes (they applied one, or a new one arrived). A reminder that falls due outside the
-person's business hours waits for the next opening (see ``schedule``).
+2 h, 4 h, 8 h, 16 h, and every 24 h from then on. The sequence starts again only when a commit the last
+reminder did not mention joins the recipient's set (its runs then wait ``grace`` from the new commit's oldest
+run); runs applied or commits snoozed in the meantime change nothing. A reminder that falls due outside the
+recipient's business hours waits for the next opening (see ``schedule``).
+
+``version`` makes the send decision a compare-and-set: a store writes the state after a send only if the
+version it read is still there, so two overlapping invocations send at most once.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -19,9 +24,10 @@ from notifier.config import Backoff
 
 @dataclass(frozen=True, slots=True)
 class ReminderState:
-    fingerprint: str  # of the set of pending runs the sequence is about
-    sent: int = 0  # reminders sent for this set
+    commits: frozenset[str]  # the commits the last reminder was about
+    sent: int = 0  # reminders sent since the sequence (re)started
     last_sent: datetime | None = None
+    version: int = 0  # bumped by every write
 
 
 def interval(sent: int, backoff: Backoff) -> timedelta:
@@ -30,13 +36,31 @@ def interval(sent: int, backoff: Backoff) -> timedelta:
     return timedelta(minutes=minutes)
 
 
-def due_at(state: ReminderState | None, fingerprint: str, oldest_pending: datetime, backoff: Backoff) -> datetime:
-    if state is None or state.fingerprint != fingerprint or state.sent == 0 or state.last_sent is None:
-        return oldest_pending + timedelta(minutes=backoff.grace_minutes)
+def _restarts(state: ReminderState, commits: Iterable[str]) -> bool:
+    return state.last_sent is None or state.sent == 0 or not state.commits.issuperset(commits)
+
+
+def due_at(state: ReminderState | None, since: Mapping[str, datetime], backoff: Backoff) -> datetime:
+    """When the next reminder is due; ``since`` maps each pending commit to when its oldest run began waiting."""
+    grace = timedelta(minutes=backoff.grace_minutes)
+    if state is None or state.last_sent is None or state.sent == 0:
+        return min(since.values()) + grace
+    fresh = [when for commit, when in since.items() if commit not in state.commits]
+    if fresh:
+        return min(fresh) + grace
     return state.last_sent + interval(state.sent, backoff)
 
 
-def after_send(state: ReminderState | None, fingerprint: str, now: datetime) -> ReminderState:
-    if state is None or state.fingerprint != fingerprint:
-        return ReminderState(fingerprint, 1, now)
-    return ReminderState(fingerprint, state.sent + 1, now)
+def after_send(state: ReminderState | None, since: Mapping[str, datetime], now: datetime) -> ReminderState:
+    """The state once a reminder about ``since``'s commits went out at ``now``."""
+    if state is None:
+        return ReminderState(frozenset(since), 1, now, 1)
+    sent = 1 if _restarts(state, since) else state.sent + 1
+    return ReminderState(frozenset(since), sent, now, state.version + 1)
+
+
+def rollback(previous: ReminderState | None, claimed: ReminderState) -> ReminderState:
+    """The state to write back when the send ``claimed`` stood for failed: as before, under a newer version."""
+    if previous is None:
+        return ReminderState(frozenset(), 0, None, claimed.version + 1)
+    return ReminderState(previous.commits, previous.sent, previous.last_sent, claimed.version + 1)

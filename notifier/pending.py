@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import hashlib
-from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
 from tfc.client import CONFIRMABLE_STATUSES, RUN_INCLUDES, TfcClient
 from tfc.models import Run
+
+LABEL_KEYS = ("tier", "type")  # workspace tags a reminder counts runs by
 
 
 @dataclass(frozen=True, slots=True)
@@ -20,6 +20,10 @@ class Pending:
     author: str | None  # VCS login of the commit's sender
     since: datetime
     organization: str
+    title: str = ""  # first line of the commit message (else of the run message)
+    repository: str | None = None  # the ingress identifier, e.g. acme/infra
+    branch: str | None = None
+    labels: tuple[str, ...] = ()  # the workspace's tier:/type: tags
 
 
 def pending_runs(client: TfcClient) -> list[Pending]:
@@ -41,10 +45,10 @@ def _pending(run: Run, org: str) -> Pending | None:
     if since is None:
         return None
     ingress = run.ingress
+    message = (ingress.commit_message if ingress else None) or run.message or ""
+    labels = tuple(sorted(t for t in workspace.tag_names if t.split(":", 1)[0] in LABEL_KEYS and ":" in t))
     return Pending(run.id, workspace.name, workspace.tag_value("owner"), (run.commit_sha or "unknown"),
-                   ingress.sender_username if ingress else None, since, org)
-
-
-def fingerprint(items: Iterable[Pending]) -> str:
-    """Identifies a set of pending runs: a changed set restarts the backoff."""
-    return hashlib.sha256(",".join(sorted(i.run_id for i in items)).encode()).hexdigest()[:16]
+                   ingress.sender_username if ingress else None, since, org,
+                   title=(message.strip().splitlines() or [""])[0],
+                   repository=ingress.identifier if ingress else None, branch=ingress.branch if ingress else None,
+                   labels=labels)

@@ -27,9 +27,13 @@ def choose(
     owner: str | None,
     reassigned_to: str | None,
     config: NotifierConfig,
-    lookup_email: Callable[[str], str | None],
+    lookup_email: Callable[[str], str | None] | None,
     user_timezone: Callable[[str], str | None] = lambda _: None,
 ) -> Recipient:
+    """``lookup_email`` is None when there is no Slack to ask (a dry run without a token): people known only by
+    email then stay themselves, marked "email lookup skipped", rather than falling through to a channel."""
+    if reassigned_to and reassigned_to.startswith("#"):
+        return Recipient(f"channel:{reassigned_to}", reassigned_to, "reassigned to this channel")
     if reassigned_to:
         return Recipient(f"user:{reassigned_to}", reassigned_to, "reassigned", user_timezone(reassigned_to))
     person = config.person(author) if author else None
@@ -37,7 +41,10 @@ def choose(
         zone = person.timezone or user_timezone(person.slack_id)
         return Recipient(f"user:{person.slack_id}", person.slack_id, f"author {author} (mapping file)", zone)
     email = person.email if person is not None else (author if author and "@" in author else None)
-    if email:
+    if email and lookup_email is None:
+        return Recipient(f"email:{email}", email, f"author {author} ({email}; email lookup skipped: no Slack token)",
+                         person.timezone if person else None)
+    if email and lookup_email is not None:
         slack_id = lookup_email(email)
         if slack_id:
             zone = (person.timezone if person else None) or user_timezone(slack_id)

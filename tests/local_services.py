@@ -2,7 +2,8 @@
 
 - ``MotoServer``: moto in server mode on 127.0.0.1 (a real HTTP endpoint that boto3 talks to).
 - ``SlackServer``: a tiny Slack Web API of ours: records every call, answers like Slack for the methods we
-  use, and can be told to rate-limit (429 + Retry-After) the next N calls.
+  use, and can be told to rate-limit (429 + Retry-After) the next N calls, to refuse messages to some channels
+  (``channel_errors``), and to take interaction replies posted to ``/response/<id>`` (as ``response_url``).
 """
 
 from __future__ import annotations
@@ -47,6 +48,7 @@ class SlackServer:
     rate_limit_next: int = 0
     retry_after: int = 1
     handlers: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = field(default_factory=dict)
+    channel_errors: dict[str, str] = field(default_factory=dict)  # channel -> Slack error for chat.postMessage
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
     def answer(self, method: str, params: dict[str, Any], token: str | None) -> tuple[int, dict[str, Any]]:
@@ -57,6 +59,8 @@ class SlackServer:
             self.calls.append(SlackCall(method, params, token))
         if method in self.handlers:
             return 200, self.handlers[method](params)
+        if method == "chat.postMessage" and params.get("channel") in self.channel_errors:
+            return 200, {"ok": False, "error": self.channel_errors[str(params.get("channel"))]}
         if method == "chat.postMessage":
             return 200, {"ok": True, "channel": params.get("channel"), "ts": f"{len(self.calls)}.000100",
                          "message": {"text": params.get("text")}}
@@ -73,6 +77,10 @@ class SlackServer:
     def posted(self) -> list[dict[str, Any]]:
         return [c.params for c in self.calls if c.method == "chat.postMessage"]
 
+    def responses(self) -> list[dict[str, Any]]:
+        """What was posted to response URLs (``/response/<id>``), with the id under ``_path``."""
+        return [c.params for c in self.calls if c.method == "response_url"]
+
     def serve(self) -> tuple[ThreadingHTTPServer, str]:
         slack = self
 
@@ -85,11 +93,18 @@ class SlackServer:
                 else:
                     params = {k: v[0] for k, v in parse_qs(raw).items()}
                 auth = self.headers.get("Authorization", "")
+                if self.path.startswith("/response/"):  # Slack answers response URLs with a plain "ok"
+                    with slack._lock:
+                        slack.calls.append(SlackCall("response_url", {**params, "_path": self.path}, None))
+                    self._send(200, b"ok", "text/plain")
+                    return
                 method = self.path.rsplit("/", 1)[-1]
                 status, body = slack.answer(method, params, auth.removeprefix("Bearer ") or None)
-                payload = json.dumps(body).encode()
+                self._send(status, json.dumps(body).encode(), "application/json")
+
+            def _send(self, status: int, payload: bytes, content_type: str) -> None:
                 self.send_response(status)
-                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Type", content_type)
                 if status == 429:
                     self.send_header("Retry-After", str(slack.retry_after))
                 self.send_header("Content-Length", str(len(payload)))
