@@ -32,6 +32,8 @@ workspaces:
       - {days_ago: 400, resources: [{type: aws_subnet, name: private, count: 2}]}
       - {days_ago: 5, resources: [{type: aws_subnet, name: private, count: 3},
                                   {type: data.aws_region, name: current, count: 1}]}
+      - {days_ago: 2.3, resources: [{type: aws_subnet, name: private, count: 103}]}
+      - {days_ago: 2.2, resources: [{type: aws_subnet, name: private, count: 3}]}
     runs:
       - status: planned
         commit: "3333333333333333333333333333333333333333"
@@ -46,24 +48,33 @@ workspaces:
   - name: empty
     tags: [type:deploy]
 """
-GOLDEN_DAILY = "date,rum\n2026-10-27,2\n2026-10-28,3\n2026-10-29,3\n2026-10-30,4\n2026-10-31,4\n2026-11-01,5\n2026-11-02,5\n"
-GOLDEN_BY_TYPE = """date,resource_type,rum
-2026-10-27,aws_subnet,2
-2026-10-28,aws_subnet,3
-2026-10-29,aws_subnet,3
-2026-10-30,aws_s3_bucket,1
-2026-10-30,aws_subnet,3
-2026-10-31,aws_s3_bucket,1
-2026-10-31,aws_subnet,3
-2026-11-01,aws_s3_bucket,2
-2026-11-01,aws_subnet,3
-2026-11-02,aws_s3_bucket,2
-2026-11-02,aws_subnet,3
+# 2026-10-31: net-prod goes 3 -> 103 -> 3 subnets within the morning: the peak sees it, the end of day does not.
+GOLDEN_DAILY = """date,rum_end_of_day,rum_peak
+2026-10-27,2,2
+2026-10-28,3,3
+2026-10-29,3,3
+2026-10-30,4,4
+2026-10-31,4,104
+2026-11-01,5,5
+2026-11-02,5,5
 """
-GOLDEN_LATEST = """workspace,rum,state_version_id,type,account
-net-prod,3,{net},network,111111111111
-app-dev,2,{app},deploy,222222222222
-empty,0,,deploy,
+GOLDEN_BY_TYPE = """date,resource_type,rum_end_of_day,rum_peak
+2026-10-27,aws_subnet,2,2
+2026-10-28,aws_subnet,3,3
+2026-10-29,aws_subnet,3,3
+2026-10-30,aws_s3_bucket,1,1
+2026-10-30,aws_subnet,3,3
+2026-10-31,aws_s3_bucket,1,1
+2026-10-31,aws_subnet,3,103
+2026-11-01,aws_s3_bucket,2,2
+2026-11-01,aws_subnet,3,3
+2026-11-02,aws_s3_bucket,2,2
+2026-11-02,aws_subnet,3,3
+"""
+GOLDEN_LATEST = """workspace,rum,rum_at_start,state_version_id,type,account,account_name
+net-prod,3,2,{net},network,111111111111,
+app-dev,2,0,{app},deploy,222222222222,
+empty,0,0,,deploy,,
 """
 
 
@@ -82,9 +93,14 @@ def test_golden_csvs_on_a_small_scenario(small: Sandbox, tmp_path: Path) -> None
     assert files["rum_daily.csv"] == GOLDEN_DAILY
     assert files["rum_by_type.csv"] == GOLDEN_BY_TYPE
     assert files["workspaces_latest.csv"] == GOLDEN_LATEST.format(net=current["net-prod"], app=current["app-dev"])
-    assert files["rum_by_account.csv"].splitlines()[-2:] == ["2026-11-02,111111111111,3", "2026-11-02,222222222222,2"]
+    assert files["rum_by_account.csv"].splitlines()[-2:] == ["2026-11-02,111111111111,3,3,",
+                                                              "2026-11-02,222222222222,2,2,"]
     assert run.stats.state_files_downloaded == 1  # the version without a summary was counted from its state file
-    assert run.report.summary()["rum_today"] == 5
+    summary = run.report.summary()
+    assert (summary["rum_today"], summary["rum_peak_today"]) == (5, 5)
+    # net-prod's 4 versions (the one before the period included) and app-dev's first come with TFC's billable
+    # count; app-dev's unprocessed version has none and was counted from its state file.
+    assert summary["counts"] == {"state_versions": 6, "from_billable_rum_count": 5, "skipped": []}
 
 
 def test_incremental_runs_fetch_only_what_changed(small: Sandbox, tmp_path: Path) -> None:
@@ -92,7 +108,7 @@ def test_incremental_runs_fetch_only_what_changed(small: Sandbox, tmp_path: Path
     with small.client() as client:
         first = run_usage_report(client, store, PERIOD, now=NOW)
         again = run_usage_report(client, store, PERIOD, now=NOW)
-        assert first.stats.versions_fetched == 4 and again.stats.versions_fetched == 0
+        assert first.stats.versions_fetched == 6 and again.stats.versions_fetched == 0
         assert again.stats.requests == 2  # the workspace list, and the workspace that has no state at all
         net = client.get_workspace_by_name("net-prod")
         client.apply_run(net.current_run_id or "")
@@ -124,11 +140,13 @@ def test_charts_plot_the_report_series(small: Sandbox, tmp_path: Path) -> None:
     charts = {c.file_name: c for c in chart_data(report)}
     assert set(charts) == {"rum_by_type.png", "rum_by_workspace_type.png", "rum_by_account.png",
                            "rum_total_forecast.png"}
-    assert charts["rum_by_type.png"].stacked == report.by_type  # fewer than the top-N: nothing folded into other
-    assert charts["rum_by_workspace_type.png"].stacked == {"deploy": [0, 0, 0, 1, 1, 2, 2],
-                                                           "network": [2, 3, 3, 3, 3, 3, 3]}
+    # fewer than the top-N: nothing folded into other
+    assert charts["rum_by_type.png"].stacked == {k: v.end for k, v in report.by_type.items()}
+    assert charts["rum_by_workspace_type.png"].stacked == {"network": [2, 3, 3, 3, 3, 3, 3],
+                                                           "deploy": [0, 0, 0, 1, 1, 2, 2]}
     total = charts["rum_total_forecast.png"]
-    assert total.line == [2, 3, 3, 4, 4, 5, 5] and len(total.forecast) == 12
+    assert total.lines == {"daily peak": [2, 3, 3, 4, 104, 5, 5], "end of day": [2, 3, 3, 4, 4, 5, 5]}
+    assert len(total.forecast) == 12
     width, height = _png_size(render(total))
     assert 800 <= width <= 2000 and 400 <= height <= 1000
 
@@ -145,7 +163,7 @@ def test_cli_on_the_demo(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> 
     assert {"rum_daily.csv", "rum_by_type.csv", "rum_by_tag_type.csv", "rum_by_account.csv", "workspaces_latest.csv",
             "rum_total_forecast.png", "rum_by_type.png"} <= names
     daily = (out / "rum_daily.csv").read_text().splitlines()
-    assert len(daily) == 91 and daily[-1].endswith(f",{summary['rum_today']}")
+    assert len(daily) == 91 and daily[-1].split(",")[1:] == [str(summary["rum_today"]), str(summary["rum_peak_today"])]
     accounts = {line.split(",")[1] for line in (out / "rum_by_account.csv").read_text().splitlines()[1:]}
     assert len(accounts) == 38
 
@@ -167,4 +185,8 @@ def test_lambda_writes_to_s3_and_posts_to_slack(small: Sandbox, moto_endpoint: s
     assert again["requests"] < result["requests"]  # the S3 cache made the second run incremental
     (first_post, _) = slack.posted()
     assert first_post["channel"] == "#finops" and "Resources under management" in first_post["text"]
-    assert "rum_total_forecast.png" in first_post["text"]
+    assert any(k.endswith("2026-11-25/index.html") or k.endswith("/index.html") for k in result["keys"])
+    # no presigned URL (it would die with the function's temporary credentials): a console link that lasts
+    assert "X-Amz-" not in first_post["text"] and "Signature" not in first_post["text"]
+    assert ".console.aws.amazon.com/s3/object/reports?prefix=usage-reports%2F" in first_post["text"]
+    assert "index.html" in first_post["text"] and "sign-in needed" in first_post["text"]
