@@ -25,8 +25,7 @@ OTHER = "other"
 OTHER_COLOUR = "#E0E0E0"
 OTHER_HATCH = "///"
 TOP = 8
-ACCOUNT_BARS = 25
-OTHER_SHARE = 0.10  # the account chart shows accounts until the rest is at most this share of the total
+ACCOUNT_BARS = 40
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,6 +38,7 @@ class ChartData:
     lines: dict[str, list[int]] = field(default_factory=dict)  # e.g. peak and end of day
     forecast: list[tuple[date, float, float, float]] = field(default_factory=list)  # day, expected, low, high
     bars: dict[str, tuple[int, int]] = field(default_factory=dict)  # label -> (at the start, at the end)
+    marked: tuple[date, float, float, float] | None = None  # the forecast point to label, e.g. the renewal
 
 
 def colour_of(label: str) -> str:
@@ -68,20 +68,14 @@ def top_n(series: Mapping[str, list[int]], n: int) -> dict[str, list[int]]:
 
 
 def account_bars(report: Report) -> dict[str, tuple[int, int]]:
-    """Accounts by name, largest first, until the rest is at most ``OTHER_SHARE`` of the total (or at most
-    ``ACCOUNT_BARS`` bars); the rest as one "other (N accounts)" bar."""
+    """Every account by name, largest first; beyond ``ACCOUNT_BARS`` accounts the smallest are summed into
+    one "other (N accounts)" bar, so other appears only when there are too many accounts to show."""
     ranked = sorted(((report.account_label(a), v.end[0], v.end[-1]) for a, v in report.by_account.items()),
                     key=lambda row: (-row[2], row[0]))
-    total = sum(row[2] for row in ranked)
-    bars: dict[str, tuple[int, int]] = {}
-    rest = ranked
-    while rest and len(bars) < ACCOUNT_BARS and sum(row[2] for row in rest) > OTHER_SHARE * total:
-        label, start, end = rest[0]
-        bars[label] = (start, end)
-        rest = rest[1:]
-    if len(rest) == 1:
-        bars[rest[0][0]] = (rest[0][1], rest[0][2])
-    elif rest:
+    cut = len(ranked) if len(ranked) <= ACCOUNT_BARS else ACCOUNT_BARS - 1
+    shown, rest = ranked[:cut], ranked[cut:]
+    bars = {label: (start, end) for label, start, end in shown}
+    if rest:
         bars[f"{OTHER} ({len(rest)} accounts)"] = (sum(r[1] for r in rest), sum(r[2] for r in rest))
     return bars
 
@@ -107,7 +101,9 @@ def chart_data(report: Report) -> list[ChartData]:
         ChartData("rum_total_forecast.png", "Total resources under management: daily peak (billed), end of day, "
                   "and the peak's forecast with its 95% band", "managed resource instances", days,
                   lines={"daily peak": report.total.peak, "end of day": report.total.end},
-                  forecast=[(p.day, p.expected, p.low, p.high) for p in forecast]),
+                  forecast=[(p.day, p.expected, p.low, p.high) for p in forecast],
+                  marked=next(((p.day, p.expected, p.low, p.high) for p in (report.renewal, *forecast[-1:]) if p),
+                              None)),
     ]
 
 
@@ -153,7 +149,7 @@ def _bars(axes: Any, chart: ChartData) -> None:
         if other:
             bar.set_hatch(OTHER_HATCH)
     axes.scatter([chart.bars[label][0] for label in labels], positions, marker="|", s=180, color="#222222",
-                 zorder=3, label=f"on {chart.days[0].isoformat()}")
+                 zorder=3)
     for position, value in zip(positions, ends, strict=True):
         axes.annotate(f"{value:,}", (value, position), xytext=(4, 0), textcoords="offset points", va="center",
                       fontsize=8)
@@ -161,7 +157,6 @@ def _bars(axes: Any, chart: ChartData) -> None:
     axes.set_xlabel(chart.y_label)
     axes.margins(x=0.08)
     axes.grid(axis="x", alpha=0.3)
-    axes.legend(loc="lower right", frameon=False, fontsize=8)
 
 
 def _over_time(axes: Any, chart: ChartData) -> None:
@@ -179,8 +174,9 @@ def _over_time(axes: Any, chart: ChartData) -> None:
         axes.legend(handles[::-1], names[::-1], loc="upper left", bbox_to_anchor=(1.01, 1), fontsize=8,
                     frameon=False)
         axes.set_ylim(bottom=0)
-    for (name, values), style in zip(chart.lines.items(), ({"color": "#1F77B4", "linewidth": 2},
-                                                           {"color": "#555555", "linewidth": 1.2}), strict=False):
+    for (name, values), style in zip(chart.lines.items(), ({"color": "#1F77B4", "linewidth": 2.2},
+                                                           {"color": "#FF7F0E", "linewidth": 1, "linestyle": ":"}),
+                                     strict=False):
         axes.plot(chart.days, values, label=name, **style)
     if chart.forecast:
         peak = next(iter(chart.lines.values()))
@@ -190,9 +186,12 @@ def _over_time(axes: Any, chart: ChartData) -> None:
         axes.fill_between(days, [peak[-1], *(f[2] for f in chart.forecast)],
                           [peak[-1], *(f[3] for f in chart.forecast)], color="#D62728", alpha=0.18,
                           edgecolor="#D62728", linewidth=0.8, label="95% band")
-        last = chart.forecast[-1]
-        axes.annotate(f"{last[1]:,.0f}\n({last[2]:,.0f}–{last[3]:,.0f})", (last[0], last[1]), xytext=(6, 0),
-                      textcoords="offset points", va="center", fontsize=8, color="#D62728")
+        if chart.marked is not None:
+            day, expected, low, high = chart.marked
+            axes.axvline(day, color="#D62728", linewidth=0.8, alpha=0.6)
+            axes.annotate(f"{day.isoformat()}: {expected:,.0f}\n95% band {low:,.0f}–{high:,.0f}", (day, expected),
+                          xytext=(-8, 12), textcoords="offset points", ha="right", va="bottom", fontsize=9,
+                          color="#B22222", bbox={"boxstyle": "round", "fc": "white", "ec": "#D62728", "alpha": 0.9})
         axes.set_ylim(*y_range(chart))
         axes.legend(loc="upper left", frameon=False)
     elif chart.lines:
@@ -202,7 +201,7 @@ def _over_time(axes: Any, chart: ChartData) -> None:
     axes.yaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(lambda v, _: f"{v:,.0f}"))
     end = chart.forecast[-1][0] if chart.forecast else chart.days[-1]
     months = max(1, (end - chart.days[0]).days // 30)
-    axes.xaxis.set_major_locator(mdates.MonthLocator(interval=max(1, months // 12)))
+    axes.xaxis.set_major_locator(mdates.MonthLocator(interval=max(1, -(-months // 12))))
     axes.xaxis.set_major_formatter(mdates.DateFormatter("%b %Y"))
     axes.figure.autofmt_xdate()
     axes.grid(axis="y", alpha=0.3)

@@ -17,7 +17,7 @@ from typing import Any
 from reporting.records import ResourceCount, VersionSummary
 
 NOT_BILLED = frozenset({"terraform_data", "null_resource"})
-_PROVIDER = re.compile(r'provider\["(?:[^"/]+/)?([^"]+)"\]')
+_PROVIDER = re.compile(r'provider\["(?:[^"/]+/)?([^"/]+/[^"/]+)"\]')  # the registry host is optional
 
 
 def is_managed(resource_type: str) -> bool:
@@ -34,7 +34,7 @@ def version_rum(version: VersionSummary) -> int:
 
 
 def provider_name(raw: str) -> str:
-    """``provider["registry.terraform.io/hashicorp/aws"]`` -> ``hashicorp/aws``."""
+    """``provider["registry.terraform.io/hashicorp/aws"]`` (or without the host) -> ``hashicorp/aws``."""
     match = _PROVIDER.search(raw)
     return match.group(1) if match else raw
 

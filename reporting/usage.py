@@ -97,5 +97,4 @@ def summary_text(report: Report, stats: FetchStats) -> str:
         lines.append(f"Skipped {len(sources.skipped)} state versions that could not be read (the version before "
                      "each keeps counting):")
         lines.extend(f"  {s}" for s in sources.skipped)
-    lines.extend(stats.notes)
-    return "\n".join(lines)
+    return "\n".join([*lines, *stats.notes])

@@ -87,6 +87,8 @@ def report(
     for name, content in artifacts(run.report, charts=charts).items():
         write_atomically(out / name, content)
         written.append(out / name)
+    for note in run.stats.notes:
+        stderr.print(f"warning: {note}", markup=False)
     if wants_json(ctx, output):
         emit_json({**run.report.summary(), "files": [str(p) for p in written],
                    "fetch": {"requests": run.stats.requests, "versions_fetched": run.stats.versions_fetched,
