@@ -89,21 +89,21 @@ def chart_data(report: Report) -> list[ChartData]:
     span = f"{report.period.start.isoformat()} – {report.period.end.isoformat()}"
     forecast = sorted({p.day: p for p in (*report.forecast, *([report.renewal] if report.renewal else []))}.values(),
                       key=lambda p: p.day)
-    return [
-        ChartData("rum_by_type.png", f"Resources under management by resource type (top {TOP}, end of day), {span}",
-                  "managed resource instances", days, stacked=top_n(_ends(report.by_type), TOP)),
-        ChartData("rum_by_workspace_type.png",
-                  f"Resources under management by workspace {report.tag_key} (end of day), {span}",
-                  "managed resource instances", days, stacked=top_n(_ends(report.by_tag), TOP)),
-        ChartData("rum_by_account.png", f"Resources under management by account on {report.period.end.isoformat()}"
-                  f" (bar) and on {report.period.start.isoformat()} (tick)", "managed resource instances", days,
-                  bars=account_bars(report)),
+    return [  # the headline first: the page shows them in this order
         ChartData("rum_total_forecast.png", "Total resources under management: daily peak (billed), end of day, "
                   "and the peak's forecast with its 95% band", "managed resource instances", days,
                   lines={"daily peak": report.total.peak, "end of day": report.total.end},
                   forecast=[(p.day, p.expected, p.low, p.high) for p in forecast],
                   marked=next(((p.day, p.expected, p.low, p.high) for p in (report.renewal, *forecast[-1:]) if p),
                               None)),
+        ChartData("rum_by_account.png", f"Resources under management by account on {report.period.end.isoformat()}"
+                  f" (bar) and on {report.period.start.isoformat()} (tick)", "managed resource instances", days,
+                  bars=account_bars(report)),
+        ChartData("rum_by_type.png", f"Resources under management by resource type (top {TOP}, end of day), {span}",
+                  "managed resource instances", days, stacked=top_n(_ends(report.by_type), TOP)),
+        ChartData("rum_by_workspace_type.png",
+                  f"Resources under management by workspace {report.tag_key} (end of day), {span}",
+                  "managed resource instances", days, stacked=top_n(_ends(report.by_tag), TOP)),
     ]
 
 

@@ -18,6 +18,7 @@ from reporting.series import Period
 from reporting.usage import run_usage_report
 from tests.local_services import SlackServer
 from tfc.cli.app import main
+from tfc.errors import ConfigError
 from tfc.sandbox import Sandbox
 
 NOW = datetime(2026, 11, 2, 12, 0, tzinfo=UTC)
@@ -161,7 +162,7 @@ def test_cli_on_the_demo(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> 
     assert summary["fetch"]["state_files_downloaded"] > 0
     names = {Path(p).name for p in summary["files"]}
     assert {"rum_daily.csv", "rum_by_type.csv", "rum_by_tag_type.csv", "rum_by_account.csv", "workspaces_latest.csv",
-            "rum_total_forecast.png", "rum_by_type.png"} <= names
+            "rum_total_forecast.png", "rum_by_type.png", "index.html"} <= names
     daily = (out / "rum_daily.csv").read_text().splitlines()
     assert len(daily) == 91 and daily[-1].split(",")[1:] == [str(summary["rum_today"]), str(summary["rum_peak_today"])]
     accounts = {line.split(",")[1] for line in (out / "rum_by_account.csv").read_text().splitlines()[1:]}
@@ -190,3 +191,36 @@ def test_lambda_writes_to_s3_and_posts_to_slack(small: Sandbox, moto_endpoint: s
     assert "X-Amz-" not in first_post["text"] and "Signature" not in first_post["text"]
     assert ".console.aws.amazon.com/s3/object/reports?prefix=usage-reports%2F" in first_post["text"]
     assert "index.html" in first_post["text"] and "sign-in needed" in first_post["text"]
+
+
+def test_lambda_takes_the_account_map_from_s3_and_links_a_lasting_page(
+    small: Sandbox, moto_endpoint: str, slack_server: tuple[SlackServer, str]
+) -> None:
+    slack, slack_url = slack_server
+    s3 = boto3.client("s3", endpoint_url=moto_endpoint)
+    s3.create_bucket(Bucket="reports", CreateBucketConfiguration={"LocationConstraint": "eu-west-1"})
+    s3.put_object(Bucket="reports", Key="config/accounts.csv",
+                  Body="\ufeffaccount,name\n111111111111,Network prod\n".encode())
+    with small.serve() as base_url:
+        env = {"TFE_ADDRESS": base_url, "TFE_TOKEN": small.token, "TFE_ORGANIZATION": "acme",
+               "REPORT_BUCKET": "reports", "REPORT_DAYS": "30", "AWS_ENDPOINT_URL": moto_endpoint,
+               "ACCOUNT_MAP": "s3://reports/config/accounts.csv", "RENEWAL_DATE": "2027-03-01",
+               "REPORT_LINK_BASE_URL": "https://reports.example.com/",
+               "SLACK_BOT_TOKEN": "xoxb-test", "SLACK_CHANNEL": "#finops", "SLACK_API_URL": slack_url}
+        result = handler({"source": "aws.events"}, None, environ=env)
+    page_key = next(k for k in result["keys"] if k.endswith("/index.html"))
+    page = s3.get_object(Bucket="reports", Key=page_key)
+    assert page["ContentType"] == "text/html; charset=utf-8" and b"Network prod" in page["Body"].read()
+    assert result["summary"]["renewal"]["day"] == "2027-03-01"
+    (post,) = slack.posted()
+    assert f"<https://reports.example.com/{page_key}|index.html> (stays as long as the report is kept)" in post["text"]
+    assert "Forecast peak at renewal on 2027-03-01" in post["text"]
+
+
+def test_lambda_refuses_a_bad_account_map_naming_it(small: Sandbox, moto_endpoint: str, tmp_path: Path) -> None:
+    accounts = tmp_path / "accounts.csv"
+    accounts.write_bytes(b"net-prod,\xff\n")
+    env = {"TFE_ADDRESS": "http://127.0.0.1:9", "TFE_TOKEN": "t", "TFE_ORGANIZATION": "acme",
+           "REPORT_BUCKET": "reports", "AWS_ENDPOINT_URL": moto_endpoint, "ACCOUNT_MAP": str(accounts)}
+    with pytest.raises(ConfigError, match=rf"^{accounts}:1: not UTF-8 \(byte 0xff at column 10\)"):
+        handler({"source": "aws.events"}, None, environ=env)
