@@ -63,7 +63,9 @@ def from_state_file(state: Any) -> tuple[ResourceCount, ...]:
         instances = resource.get("instances") or [] if isinstance(resource, Mapping) else None
         if not isinstance(resource, Mapping) or not isinstance(instances, list):
             raise ValueError(f"resources[{n}] is not a resource with a list of instances")
-        rtype = str(resource.get("type", ""))
+        rtype = resource.get("type")
+        if not isinstance(rtype, str) or not rtype:
+            raise ValueError(f"resources[{n}] has no type")
         if resource.get("mode") == "data":
             rtype = "data." + rtype
         entries.append({"type": rtype, "provider": resource.get("provider", ""), "count": len(instances)})

@@ -113,6 +113,9 @@ def test_a_state_file_counts_instances_per_mode() -> None:
         ({"resources": {"a": 1}}, "'resources' is not a list"),
         ({"resources": [{"type": "a", "instances": [{}]}, 3]}, "resources[1] is not a resource"),
         ({"resources": [{"type": "a", "instances": {"0": {}}}]}, "resources[0] is not a resource with a list"),
+        ({"resources": [{"type": "a"}, {"mode": "managed", "instances": []}]}, "resources[1] has no type"),
+        ({"resources": [{"type": "", "instances": []}]}, "resources[0] has no type"),
+        ({"resources": [{"type": 7, "instances": []}]}, "resources[0] has no type"),
     ],
 )
 def test_what_is_not_a_state_file_is_refused_with_the_reason(state: Any, message: str) -> None:

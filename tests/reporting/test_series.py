@@ -196,3 +196,42 @@ def test_the_sweep_agrees_with_brute_force(histories: list[WorkspaceHistory]) ->
     assert (total.end, total.peak) == _oracle(histories, PERIOD)
     assert all(p >= e for p, e in zip(total.peak, total.end, strict=True))
     assert all(p >= e for p, e in zip(total.peak[1:], total.end, strict=False))  # carried across days
+
+
+@pytest.mark.parametrize(
+    ("histories", "end", "peak"),
+    [
+        # the period's first day: a spike within it, and the value carried into it, both count for its peak
+        ([ws("a", v(1, 0, 2), v(10, 9, 102), v(10, 10, 2))], [2, 2, 2, 2, 2], [102, 2, 2, 2, 2]),
+        ([ws("a", v(1, 0, 9), v(10, 9, 3))], [3, 3, 3, 3, 3], [9, 3, 3, 3, 3]),
+        # a version written at the very instant the workspace was noticed deleted does not count
+        ([ws("a", v(1, 0, 4), v(12, 9, 8), deleted=at(12, 9))], [4, 4, 0, 0, 0], [4, 4, 4, 0, 0]),
+    ],
+)
+def test_end_of_day_and_peak_at_the_edges(histories: list[WorkspaceHistory], end: list[int], peak: list[int]) -> None:
+    total = total_series(histories, PERIOD)
+    assert (total.end, total.peak) == (end, peak)
+
+
+def test_instances_of_one_label_in_one_version_add_up() -> None:
+    both = VersionSummary("sv", 1, at(1), (ResourceCount("aws_s3_bucket", "hashicorp/aws", 2),
+                                           ResourceCount("aws_s3_bucket", "acme/aws", 3),
+                                           ResourceCount("null_resource", "hashicorp/null", 4)))
+    assert breakdown([ws("a", both)], PERIOD, by_type)["aws_s3_bucket"].end == [5] * 5
+    assert set(breakdown([ws("a", both)], PERIOD, by_account({}))) == {"(unknown)"}
+
+
+def test_latest_per_workspace_at_the_edges_of_the_day() -> None:
+    end = PERIOD.end  # 2026-03-14
+    histories = [
+        ws("same-day", v(1, 0, 1), v(14, 12, 7)),  # written during the day: counts
+        ws("next-midnight", v(1, 0, 2), v(15, 0, 9)),  # written at the next midnight: not yet
+        ws("next-morning", v(1, 0, 3), v(15, 9, 9)),
+        ws("deleted-today", v(1, 0, 50), deleted=at(14, 9)),
+        ws("deleted-at-midnight", v(1, 0, 60), deleted=datetime(2026, 3, 15, tzinfo=UTC)),
+        ws("tie-b", v(1, 0, 3)),
+    ]
+    rows = latest_per_workspace(histories, end)
+    assert rows == [("deleted-at-midnight", 60, "sv-1-0-0-60"), ("same-day", 7, "sv-14-12-0-7"),
+                    ("next-morning", 3, "sv-1-0-0-3"), ("tie-b", 3, "sv-1-0-0-3"), ("next-midnight", 2, "sv-1-0-0-2"),
+                    ("deleted-today", 0, None)]
