@@ -68,3 +68,16 @@ def test_a_renewal_date_not_after_the_period_is_a_usage_error(scenario: Path, tm
                                                              capsys: pytest.CaptureFixture[str]) -> None:
     assert report(scenario, "--out", str(tmp_path / "out"), "--renewal-date", "2001-01-01") == 2
     assert "--renewal-date 2001-01-01 is not after the report's last day" in capsys.readouterr().err
+
+
+def test_tfc_data_is_printed_as_text_and_json_is_versioned(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    scenario = tmp_path / "hostile.yaml"
+    scenario.write_text(SCENARIO.replace("{type: aws_s3_bucket, name: logs, count: 2}",
+                                         '{type: "aws_[/]bad\\e[31m", name: logs, count: 7}'))
+    assert report(scenario, "--out", str(tmp_path / "out"), "--no-charts") == 0
+    out = capsys.readouterr().out
+    assert "aws_[/]bad\\x1b[31m +7" in out and "\x1b" not in out  # shown as text, the escape neutralised
+    assert report(scenario, "--out", str(tmp_path / "out"), "--no-charts", "--output", "json") == 0
+    document = json.loads(capsys.readouterr().out)
+    assert (document["schema_version"], document["command"]) == (1, "usage report")
+    assert document["top_growers"]["resource_types"][0]["name"] == "aws_[/]bad\x1b[31m"

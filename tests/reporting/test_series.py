@@ -229,9 +229,31 @@ def test_latest_per_workspace_at_the_edges_of_the_day() -> None:
         ws("next-morning", v(1, 0, 3), v(15, 9, 9)),
         ws("deleted-today", v(1, 0, 50), deleted=at(14, 9)),
         ws("deleted-at-midnight", v(1, 0, 60), deleted=datetime(2026, 3, 15, tzinfo=UTC)),
-        ws("tie-b", v(1, 0, 3)),
+        ws("a-tie", v(1, 0, 3)),  # ties are ordered by name, not as given
     ]
     rows = latest_per_workspace(histories, end)
     assert rows == [("deleted-at-midnight", 60, "sv-1-0-0-60"), ("same-day", 7, "sv-14-12-0-7"),
-                    ("next-morning", 3, "sv-1-0-0-3"), ("tie-b", 3, "sv-1-0-0-3"), ("next-midnight", 2, "sv-1-0-0-2"),
+                    ("a-tie", 3, "sv-1-0-0-3"), ("next-morning", 3, "sv-1-0-0-3"), ("next-midnight", 2, "sv-1-0-0-2"),
                     ("deleted-today", 0, None)]
+
+
+def test_days_are_utc_days_whatever_the_machines_time_zone(monkeypatch: pytest.MonkeyPatch) -> None:
+    import time as clock
+
+    history = ws("a", v(1, 0, 2), v(12, 2, 102), v(12, 3, 2))  # 02:00-03:00 UTC: the 11th in New York
+    monkeypatch.setenv("TZ", "America/New_York")
+    clock.tzset()
+    try:
+        total = total_series([history], PERIOD)
+    finally:
+        monkeypatch.undo()
+        clock.tzset()
+    assert total.peak == [2, 2, 102, 2, 2]
+
+
+def test_versions_written_as_the_workspace_was_noticed_deleted_are_not_sources() -> None:
+    from reporting.report import build_report
+
+    history = ws("a", v(1, 0, 4), v(11, 9, 6), v(12, 9, 8), deleted=at(12, 9))
+    report = build_report([history], PERIOD)
+    assert (report.sources.versions, report.sources.billable) == (2, 0)

@@ -194,8 +194,12 @@ def test_lambda_writes_to_s3_and_posts_to_slack(small: Sandbox, moto_endpoint: s
 
 
 def test_lambda_takes_the_account_map_from_s3_and_links_a_lasting_page(
-    small: Sandbox, moto_endpoint: str, slack_server: tuple[SlackServer, str]
+    tmp_path: Path, moto_endpoint: str, slack_server: tuple[SlackServer, str]
 ) -> None:
+    path = tmp_path / "scenario.yaml"  # a resource type that would ping the channel if posted verbatim
+    path.write_text(SCENARIO.replace("{type: aws_s3_bucket, name: logs, count: 2}",
+                                     '{type: "<!channel>&<http://evil.example|x>", name: logs, count: 9}'))
+    small = Sandbox.from_scenario(path, rate_limit=None, clock=lambda: NOW)
     slack, slack_url = slack_server
     s3 = boto3.client("s3", endpoint_url=moto_endpoint)
     s3.create_bucket(Bucket="reports", CreateBucketConfiguration={"LocationConstraint": "eu-west-1"})
@@ -215,6 +219,8 @@ def test_lambda_takes_the_account_map_from_s3_and_links_a_lasting_page(
     (post,) = slack.posted()
     assert f"<https://reports.example.com/{page_key}|index.html> (stays as long as the report is kept)" in post["text"]
     assert "Forecast peak at renewal on 2027-03-01" in post["text"]
+    assert "&lt;!channel&gt;&amp;&lt;http://evil.example|x&gt; +9" in post["text"]
+    assert "<!channel>" not in post["text"] and "<http://evil" not in post["text"]
 
 
 def test_lambda_refuses_a_bad_account_map_naming_it(small: Sandbox, moto_endpoint: str, tmp_path: Path) -> None:

@@ -8,10 +8,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from tfc.cli.context import OutputOption, emit_json, get_client, stderr, wants_json
+from tfc.cli.output import json_document, make_console, plain
 from tfc.errors import ConfigError, UsageError
 
 if TYPE_CHECKING:
@@ -88,13 +88,13 @@ def report(
         write_atomically(out / name, content)
         written.append(out / name)
     for note in run.stats.notes:
-        stderr.print(f"warning: {note}", markup=False)
+        stderr.print(f"warning: {plain(note)}")
     if wants_json(ctx, output):
-        emit_json({**run.report.summary(), "files": [str(p) for p in written],
-                   "fetch": {"requests": run.stats.requests, "versions_fetched": run.stats.versions_fetched,
-                             "state_files_downloaded": run.stats.state_files_downloaded,
-                             "notes": run.stats.notes}})
+        emit_json(json_document("usage report", {
+            **run.report.summary(), "files": [str(p) for p in written],
+            "fetch": {"requests": run.stats.requests, "versions_fetched": run.stats.versions_fetched,
+                      "state_files_downloaded": run.stats.state_files_downloaded, "notes": run.stats.notes}}))
         return
-    console = Console(highlight=False)
-    console.print(summary_text(run.report, run.stats))
-    console.print(f"wrote {len(written)} files to {out}/")
+    console = make_console()
+    console.print(plain(summary_text(run.report, run.stats)))
+    console.print(plain(f"wrote {len(written)} files to {out}/"))
