@@ -27,6 +27,7 @@ from reporting.accounts import AccountMap, parse_account_map
 from reporting.series import Period
 from reporting.usage import artifacts, run_usage_report, summary_text
 from tfc.client import TfcClient
+from tfc.errors import ConfigError
 from tfc.settings import SettingsFlags, resolve_settings
 
 CONTENT_TYPES = {".csv": "text/csv", ".png": "image/png", ".json": "application/json",
@@ -61,7 +62,7 @@ def handler(event: Mapping[str, Any], context: Any, *, environ: Mapping[str, str
     prefix = env.get("REPORT_PREFIX", "usage-reports/")
     now = datetime.now(UTC)
     period = Period.last_days(int(env.get("REPORT_DAYS", "365")), now.date())
-    renewal = date.fromisoformat(env["RENEWAL_DATE"]) if env.get("RENEWAL_DATE") else None
+    renewal = _renewal(env.get("RENEWAL_DATE", ""), period.end)
     settings = resolve_settings(SettingsFlags(), env)
     s3 = boto3.client("s3", endpoint_url=env.get("AWS_ENDPOINT_URL"))
     accounts = _account_map(s3, env["ACCOUNT_MAP"]) if env.get("ACCOUNT_MAP") else None
@@ -76,6 +77,8 @@ def handler(event: Mapping[str, Any], context: Any, *, environ: Mapping[str, str
                       ContentType=CONTENT_TYPES.get(name[name.rfind("."):], "application/octet-stream"))
         keys.append(key)
     text = summary_text(run.report, run.stats)
+    if env.get("RENEWAL_DATE") and renewal is None:
+        text += f"\nRENEWAL_DATE {env['RENEWAL_DATE']} has passed: set the next renewal date"
     posted = False
     if env.get("SLACK_BOT_TOKEN") and env.get("SLACK_CHANNEL"):
         from slack_sdk import WebClient
@@ -87,6 +90,17 @@ def handler(event: Mapping[str, Any], context: Any, *, environ: Mapping[str, str
         posted = True
     return {"bucket": bucket, "keys": keys, "summary": run.report.summary(), "requests": run.stats.requests,
             "slack_posted": posted}
+
+
+def _renewal(value: str, last_day: date) -> date | None:
+    """RENEWAL_DATE, or None when unset or already past (a monthly job must not fail once the date passes)."""
+    if not value:
+        return None
+    try:
+        day = date.fromisoformat(value)
+    except ValueError:
+        raise ConfigError(f"RENEWAL_DATE {value!r}: not a date (YYYY-MM-DD)") from None
+    return day if day > last_day else None
 
 
 def _account_map(s3: Any, where: str) -> AccountMap:

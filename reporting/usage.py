@@ -16,6 +16,7 @@ from reporting.series import Period
 from tfc.client import TfcClient
 
 UNKNOWN_SHOWN = 20
+SKIPPED_SHOWN = 20
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,5 +97,7 @@ def summary_text(report: Report, stats: FetchStats) -> str:
     if sources.skipped:
         lines.append(f"Skipped {len(sources.skipped)} state versions that could not be read (the version before "
                      "each keeps counting):")
-        lines.extend(f"  {s}" for s in sources.skipped)
+        lines.extend(f"  {s}" for s in sources.skipped[:SKIPPED_SHOWN])
+        if len(sources.skipped) > SKIPPED_SHOWN:
+            lines.append(f"  … and {len(sources.skipped) - SKIPPED_SHOWN} more (counts.skipped in --output json)")
     return "\n".join([*lines, *stats.notes])

@@ -230,3 +230,13 @@ def test_lambda_refuses_a_bad_account_map_naming_it(small: Sandbox, moto_endpoin
            "REPORT_BUCKET": "reports", "AWS_ENDPOINT_URL": moto_endpoint, "ACCOUNT_MAP": str(accounts)}
     with pytest.raises(ConfigError, match=rf"^{accounts}:1: not UTF-8 \(byte 0xff at column 10\)"):
         handler({"source": "aws.events"}, None, environ=env)
+
+
+def test_lambda_renewal_date_checks() -> None:
+    from reporting.lambda_handler import _renewal
+
+    assert _renewal("", date(2026, 11, 2)) is None
+    assert _renewal("2026-11-03", date(2026, 11, 2)) == date(2026, 11, 3)
+    assert _renewal("2026-11-02", date(2026, 11, 2)) is None  # passed: the report goes on without it
+    with pytest.raises(ConfigError, match=r"^RENEWAL_DATE '30/06/2027': not a date \(YYYY-MM-DD\)$"):
+        _renewal("30/06/2027", date(2026, 11, 2))
