@@ -257,3 +257,10 @@ def test_versions_written_as_the_workspace_was_noticed_deleted_are_not_sources()
     history = ws("a", v(1, 0, 4), v(11, 9, 6), v(12, 9, 8), deleted=at(12, 9))
     report = build_report([history], PERIOD)
     assert (report.sources.versions, report.sources.billable) == (2, 0)
+
+
+def test_a_period_of_the_last_days() -> None:
+    period = Period.last_days(7, date(2026, 11, 2))
+    assert (period.start, period.end, period.length) == (date(2026, 10, 27), date(2026, 11, 2), 7)
+    assert period.days()[0] == period.start and period.days()[-1] == period.end
+    assert period.start_time == datetime(2026, 10, 27, tzinfo=UTC)
