@@ -64,6 +64,12 @@ def test_an_unusable_out_is_found_before_fetching(where: str, tmp_path: Path, mo
     assert "127.0.0.1" not in err and "t0ken-canary" not in err
 
 
+def test_a_cache_that_is_a_directory_is_refused_before_fetching(scenario: Path, tmp_path: Path,
+                                                               capsys: pytest.CaptureFixture[str]) -> None:
+    assert report(scenario, "--out", str(tmp_path / "out"), "--cache", str(tmp_path)) == 1
+    assert f"--cache {tmp_path}: is a directory" in capsys.readouterr().err
+
+
 def test_a_renewal_date_not_after_the_period_is_a_usage_error(scenario: Path, tmp_path: Path,
                                                              capsys: pytest.CaptureFixture[str]) -> None:
     assert report(scenario, "--out", str(tmp_path / "out"), "--renewal-date", "2001-01-01") == 2

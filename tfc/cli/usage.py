@@ -72,6 +72,8 @@ def report(
                          f"{period.end.isoformat()}")
     _writable_directory(out, "--out")
     if cache is not None:
+        if cache.is_dir():
+            raise ConfigError(f"--cache {cache}: is a directory; name the cache file")
         _writable_directory(cache.parent, "--cache")
     store = LocalStore(cache or out / ".usage-cache.json")
     client = get_client(ctx)
