@@ -19,7 +19,7 @@ from reporting.records import ResourceCount, VersionSummary, WorkspaceHistory
 from tfc.atomic import write_atomically
 
 FORMAT = "tfc-toolkit/usage-cache"
-VERSION = 1
+VERSION = 2  # 2: versions carry TFC's billable count and why a version was skipped
 
 
 class Store(Protocol):
@@ -60,7 +60,8 @@ def _encode_history(h: WorkspaceHistory) -> dict[str, Any]:
         "deleted_at": h.deleted_at.isoformat() if h.deleted_at else None,
         "current_state_version_id": h.current_state_version_id,
         "versions": [{"id": v.id, "serial": v.serial, "created_at": v.created_at.isoformat(),
-                      "resources": [[r.type, r.provider, r.count] for r in v.resources]} for v in h.versions],
+                      "resources": [[r.type, r.provider, r.count] for r in v.resources],
+                      "billable": v.billable, "skipped": v.skipped} for v in h.versions],
     }
 
 
@@ -70,7 +71,9 @@ def _decode_history(ws_id: str, raw: Mapping[str, Any]) -> WorkspaceHistory:
 
     versions = tuple(
         VersionSummary(str(v["id"]), int(v["serial"]), datetime.fromisoformat(v["created_at"]),
-                       tuple(ResourceCount(str(t), str(p), int(c)) for t, p, c in v["resources"]))
+                       tuple(ResourceCount(str(t), str(p), int(c)) for t, p, c in v["resources"]),
+                       None if v["billable"] is None else int(v["billable"]),
+                       None if v["skipped"] is None else str(v["skipped"]))
         for v in raw["versions"]
     )
     return WorkspaceHistory(ws_id, str(raw["name"]), tuple(str(t) for t in raw["tags"]), when(raw["created_at"]),

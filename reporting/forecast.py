@@ -72,10 +72,17 @@ def first_days_of_months(after: date, months: int) -> list[date]:
     return out
 
 
+def _point(trend: Trend, day: date) -> ForecastPoint:
+    low, high = trend.band(day)
+    return ForecastPoint(day, max(0.0, trend.at(day)), low, high)
+
+
 def forecast(series: Sequence[tuple[date, int]], months: int) -> list[ForecastPoint]:
+    """The trend at the first day of each of the ``months`` months after the series ends."""
     trend = fit(series)
-    points = []
-    for day in first_days_of_months(series[-1][0], months):
-        low, high = trend.band(day)
-        points.append(ForecastPoint(day, max(0.0, trend.at(day)), low, high))
-    return points
+    return [_point(trend, day) for day in first_days_of_months(series[-1][0], months)]
+
+
+def forecast_at(series: Sequence[tuple[date, int]], day: date) -> ForecastPoint:
+    """The trend on one day, e.g. a contract renewal date."""
+    return _point(fit(series), day)

@@ -2,26 +2,36 @@
 
 Environment: TFE_TOKEN, TFE_ORGANIZATION, TFE_HOSTNAME or TFE_ADDRESS (as the CLI), REPORT_BUCKET,
 REPORT_PREFIX (default ``usage-reports/``), REPORT_DAYS (365), REPORT_TAG_KEY (``type``), FORECAST_MONTHS (12),
-and optionally SLACK_BOT_TOKEN + SLACK_CHANNEL to post the summary with links to the charts.
+optionally ACCOUNT_MAP (``s3://bucket/key`` or a file path, the CLI's ``--account-map`` format), RENEWAL_DATE
+(YYYY-MM-DD), and SLACK_BOT_TOKEN + SLACK_CHANNEL to post the summary with a link to index.html.
+
+Links: a presigned URL signed with the function role's temporary credentials dies with them (hours, not the
+days it asks for), so none is posted. With REPORT_LINK_BASE_URL (e.g. a CloudFront distribution or internal
+site serving the bucket) the link is ``<base>/<key>`` and lasts as long as the object; without it the link
+opens the object in the S3 console, which also lasts as long as the object and needs an AWS sign-in.
 """
 
 from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
+from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 import boto3
 from botocore.exceptions import ClientError
 
+from reporting.accounts import AccountMap, parse_account_map
 from reporting.series import Period
 from reporting.usage import artifacts, run_usage_report, summary_text
 from tfc.client import TfcClient
+from tfc.errors import ConfigError
 from tfc.settings import SettingsFlags, resolve_settings
 
-LINK_LIFETIME_S = 7 * 24 * 3600
-CONTENT_TYPES = {".csv": "text/csv", ".png": "image/png", ".json": "application/json"}
+CONTENT_TYPES = {".csv": "text/csv", ".png": "image/png", ".json": "application/json",
+                 ".html": "text/html; charset=utf-8"}
 
 
 class S3Store:
@@ -52,12 +62,14 @@ def handler(event: Mapping[str, Any], context: Any, *, environ: Mapping[str, str
     prefix = env.get("REPORT_PREFIX", "usage-reports/")
     now = datetime.now(UTC)
     period = Period.last_days(int(env.get("REPORT_DAYS", "365")), now.date())
+    renewal = _renewal(env.get("RENEWAL_DATE", ""), period.end)
     settings = resolve_settings(SettingsFlags(), env)
     s3 = boto3.client("s3", endpoint_url=env.get("AWS_ENDPOINT_URL"))
+    accounts = _account_map(s3, env["ACCOUNT_MAP"]) if env.get("ACCOUNT_MAP") else None
     with TfcClient(settings) as client:
         run = run_usage_report(client, S3Store(s3, bucket, f"{prefix}cache.json"), period, now=now,
-                               tag_key=env.get("REPORT_TAG_KEY", "type"),
-                               forecast_months=int(env.get("FORECAST_MONTHS", "12")))
+                               tag_key=env.get("REPORT_TAG_KEY", "type"), accounts=accounts,
+                               forecast_months=int(env.get("FORECAST_MONTHS", "12")), renewal_date=renewal)
     keys = []
     for name, content in artifacts(run.report).items():
         key = f"{prefix}{period.end.isoformat()}/{name}"
@@ -65,19 +77,53 @@ def handler(event: Mapping[str, Any], context: Any, *, environ: Mapping[str, str
                       ContentType=CONTENT_TYPES.get(name[name.rfind("."):], "application/octet-stream"))
         keys.append(key)
     text = summary_text(run.report, run.stats)
+    if env.get("RENEWAL_DATE") and renewal is None:
+        text += f"\nRENEWAL_DATE {env['RENEWAL_DATE']} has passed: set the next renewal date"
     posted = False
     if env.get("SLACK_BOT_TOKEN") and env.get("SLACK_CHANNEL"):
         from slack_sdk import WebClient
 
-        links = [f"<{_link(s3, bucket, key)}|{key.rsplit('/', 1)[1]}>" for key in keys if key.endswith(".png")]
+        page = f"{prefix}{period.end.isoformat()}/index.html"
         slack = WebClient(token=env["SLACK_BOT_TOKEN"], base_url=env.get("SLACK_API_URL", WebClient.BASE_URL))
-        slack.chat_postMessage(channel=env["SLACK_CHANNEL"], text=text + "\nCharts: " + " · ".join(links))
+        slack.chat_postMessage(channel=env["SLACK_CHANNEL"],
+                               text=f"{slack_text(text)}\n{link_line(env, s3.meta.region_name, bucket, page)}")
         posted = True
     return {"bucket": bucket, "keys": keys, "summary": run.report.summary(), "requests": run.stats.requests,
             "slack_posted": posted}
 
 
-def _link(s3: Any, bucket: str, key: str) -> str:
-    url: str = s3.generate_presigned_url("get_object", Params={"Bucket": bucket, "Key": key},
-                                         ExpiresIn=LINK_LIFETIME_S)
-    return url
+def _renewal(value: str, last_day: date) -> date | None:
+    """RENEWAL_DATE, or None when unset or already past (a monthly job must not fail once the date passes)."""
+    if not value:
+        return None
+    try:
+        day = date.fromisoformat(value)
+    except ValueError:
+        raise ConfigError(f"RENEWAL_DATE {value!r}: not a date (YYYY-MM-DD)") from None
+    return day if day > last_day else None
+
+
+def _account_map(s3: Any, where: str) -> AccountMap:
+    """The account map from ``s3://bucket/key`` or a file (e.g. one packaged with the function)."""
+    if where.startswith("s3://"):
+        bucket, _, key = where[len("s3://"):].partition("/")
+        data: bytes = s3.get_object(Bucket=bucket, Key=key)["Body"].read()
+    else:
+        data = Path(where).read_bytes()
+    return parse_account_map(data, where)
+
+
+def slack_text(text: str) -> str:
+    """Text with TFC data in it, escaped as Slack asks (``&``, ``<``, ``>``) so it can neither ping nor link."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def link_line(env: Mapping[str, str], region: str | None, bucket: str, key: str) -> str:
+    """The Slack line linking the report page, saying what the link needs and how long it lasts."""
+    base = env.get("REPORT_LINK_BASE_URL", "").rstrip("/")
+    if base:
+        return f"Report: <{base}/{quote(key)}|index.html> (stays as long as the report is kept)"
+    host = f"{region}.console.aws.amazon.com" if region else "console.aws.amazon.com"
+    url = f"https://{host}/s3/object/{quote(bucket)}?prefix={quote(key, safe='')}"
+    return (f"Report: <{url}|index.html in s3://{bucket}> (AWS console, sign-in needed; stays as long as the "
+            "report is kept)")

@@ -19,6 +19,8 @@ class VersionSummary:
     serial: int
     created_at: datetime
     resources: tuple[ResourceCount, ...]
+    billable: int | None = None  # TFC's billable-rum-count for the version, where the API gives it
+    skipped: str | None = None  # why the version could not be counted; it is left out of every series
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,18 +1,18 @@
 """Daily resources-under-management series and their breakdowns: pure functions of workspace histories.
 
-A workspace's count on a day is that of its latest state version created on or before the end of that day
-(UTC); before its first version it counts nothing; from the day it was deleted it counts nothing.
+A workspace's count at the end of a day is that of its latest state version created on or before the end of
+that day (UTC); before its first version it counts nothing; from the day it was deleted it counts nothing.
+A day's peak also sees every version written during the day: 2 -> 102 -> 2 in one day peaks at 102.
 """
 
 from __future__ import annotations
 
-import bisect
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
-from reporting.counting import is_managed
-from reporting.records import ResourceCount, WorkspaceHistory
+from reporting.counting import is_managed, version_rum
+from reporting.records import ResourceCount, VersionSummary, WorkspaceHistory
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,40 +40,86 @@ def _end_of(day: date) -> datetime:
     return datetime.combine(day + timedelta(days=1), time.min, tzinfo=UTC)
 
 
-def segments(history: WorkspaceHistory, period: Period) -> list[tuple[int, int, int]]:
-    """(first day index, day index after the last, version index): which version counts on which days."""
+@dataclass(frozen=True, slots=True)
+class Daily:
+    """One series over a period: the value at the end of each day, and the day's peak.
+
+    The peak is the highest value the series reached during the day: the value it started the day with
+    (carried from the day before) or the value after any state version written that day.
+    """
+
+    end: list[int]
+    peak: list[int]
+
+
+Values = Callable[[WorkspaceHistory, VersionSummary], Mapping[str, int]]
+
+
+def counted_versions(history: WorkspaceHistory) -> list[VersionSummary]:
+    """The versions that count, oldest first: not skipped, and written before the workspace was deleted."""
+    deleted = history.deleted_at
+    return [v for v in history.versions if v.skipped is None and (deleted is None or v.created_at < deleted)]
+
+
+def _changes(histories: Iterable[WorkspaceHistory], values: Values) -> dict[str, dict[datetime, int]]:
+    """Per label, how its value changes at each instant (simultaneous changes summed)."""
+    changes: dict[str, dict[datetime, int]] = {}
+
+    def add(label: str, when: datetime, delta: int) -> None:
+        at = changes.setdefault(label, {})
+        at[when] = at.get(when, 0) + delta
+
+    for history in histories:
+        previous: Mapping[str, int] = {}
+        for version in counted_versions(history):
+            current = values(history, version)
+            for label in previous.keys() | current.keys():
+                delta = current.get(label, 0) - previous.get(label, 0)
+                if delta:
+                    add(label, version.created_at, delta)
+            previous = current
+        if history.deleted_at is not None:
+            for label, value in previous.items():
+                if value:
+                    add(label, history.deleted_at, -value)
+    return changes
+
+
+def _daily(changes: Mapping[datetime, int], period: Period) -> Daily:
     days = period.length
-    starts = []
-    for index, version in enumerate(history.versions):
-        first = (version.created_at.astimezone(UTC).date() - period.start).days  # counts from its own day
-        starts.append((max(0, first), index))
-    stop = days
-    if history.deleted_at is not None:
-        stop = min(days, max(0, (history.deleted_at.astimezone(UTC).date() - period.start).days))
-    out = []
-    for n, (first, index) in enumerate(starts):
-        following = starts[n + 1][0] if n + 1 < len(starts) else stop
-        last = min(following, stop)
-        if first < last:
-            out.append((first, last, index))
-    return out
+    opening, running = 0, 0
+    within: dict[int, list[int]] = {}  # day index -> the values reached that day, in order
+    for when, delta in sorted(changes.items()):
+        index = (when.astimezone(UTC).date() - period.start).days
+        if index >= days:
+            break
+        running += delta
+        if index < 0:
+            opening = running
+        else:
+            within.setdefault(index, []).append(running)
+    end, peak = [], []
+    value = opening
+    for index in range(days):
+        reached = within.get(index, [])
+        peak.append(max([value, *reached]))
+        value = reached[-1] if reached else value
+        end.append(value)
+    return Daily(end, peak)
 
 
-def counts_by_day(
-    history: WorkspaceHistory, days: Sequence[date], key: Callable[[ResourceCount], str | None]
-) -> list[dict[str, int]]:
-    """For each day, the workspace's managed instances grouped by ``key`` (None drops the resource)."""
-    stamps = [v.created_at for v in history.versions]
-    grouped = [_group(v.resources, key) for v in history.versions]
-    out: list[dict[str, int]] = []
-    for day in days:
-        end = _end_of(day)
-        if history.deleted_at is not None and history.deleted_at < end:
-            out.append({})
-            continue
-        index = bisect.bisect_left(stamps, end) - 1
-        out.append(grouped[index] if index >= 0 else {})
-    return out
+def daily(histories: Iterable[WorkspaceHistory], period: Period, values: Values) -> dict[str, Daily]:
+    """Every label's end-of-day and peak series. The work is per state version, not per day."""
+    return {label: _daily(at, period) for label, at in sorted(_changes(histories, values).items())}
+
+
+def breakdown(
+    histories: Iterable[WorkspaceHistory],
+    period: Period,
+    label: Callable[[WorkspaceHistory, ResourceCount], str | None],
+) -> dict[str, Daily]:
+    """Daily managed instances per label, e.g. per resource type, provider, tag value or account."""
+    return daily(histories, period, lambda h, v: _group(v.resources, lambda r: label(h, r)))
 
 
 def _group(resources: Iterable[ResourceCount], key: Callable[[ResourceCount], str | None]) -> dict[str, int]:
@@ -85,38 +131,14 @@ def _group(resources: Iterable[ResourceCount], key: Callable[[ResourceCount], st
     return totals
 
 
-def breakdown(
-    histories: Iterable[WorkspaceHistory],
-    period: Period,
-    label: Callable[[WorkspaceHistory, ResourceCount], str | None],
-) -> dict[str, list[int]]:
-    """Daily managed instances per label, e.g. per resource type, provider, tag value or account.
-
-    Versions hold for runs of days, so counts are added as differences at the run's ends and summed once:
-    the work is per version, not per day.
-    """
-    days = period.length
-    deltas: dict[str, list[int]] = {}
-    for history in histories:
-        for first, after, index in segments(history, period):
-            version = history.versions[index]
-            for name, value in _group(version.resources, lambda r, h=history: label(h, r)).items():  # type: ignore[misc]
-                column = deltas.setdefault(name, [0] * (days + 1))
-                column[first] += value
-                column[after] -= value
-    series = {}
-    for name, column in deltas.items():
-        running, values = 0, []
-        for delta in column[:days]:
-            running += delta
-            values.append(running)
-        series[name] = values
-    return dict(sorted(series.items()))
+def total_series(histories: Iterable[WorkspaceHistory], period: Period) -> Daily:
+    """The organization's RUM: each version counts TFC's billable count where given (``version_rum``)."""
+    return daily(histories, period, lambda h, v: {"all": version_rum(v)}).get(
+        "all", Daily([0] * period.length, [0] * period.length))
 
 
-def total_series(histories: Iterable[WorkspaceHistory], period: Period) -> list[tuple[date, int]]:
-    totals = breakdown(histories, period, lambda h, r: "all").get("all", [0] * len(period.days()))
-    return list(zip(period.days(), totals, strict=True))
+def by_workspace(histories: Iterable[WorkspaceHistory], period: Period) -> dict[str, Daily]:
+    return daily(histories, period, lambda h, v: {h.name: version_rum(v)})
 
 
 def by_type(history: WorkspaceHistory, resource: ResourceCount) -> str:
@@ -144,23 +166,13 @@ def by_account(mapping: Mapping[str, str]) -> Callable[[WorkspaceHistory, Resour
 
 
 def latest_per_workspace(histories: Iterable[WorkspaceHistory], day: date) -> list[tuple[str, int, str | None]]:
-    """(workspace, RUM on ``day``, id of the version counted) for every workspace, largest first."""
+    """(workspace, RUM at the end of ``day``, id of the version counted) for every workspace, largest first."""
     rows = []
+    end = _end_of(day)
     for history in histories:
-        (counts,) = counts_by_day(history, [day], lambda r: "all")
-        end = _end_of(day)
-        counted = [v for v in history.versions if v.created_at < end]
+        counted = [v for v in counted_versions(history) if v.created_at < end]
         deleted = history.deleted_at is not None and history.deleted_at < end
-        rows.append((history.name, counts.get("all", 0), counted[-1].id if counted and not deleted else None))
+        version = counted[-1] if counted and not deleted else None
+        rows.append((history.name, version_rum(version) if version else 0, version.id if version else None))
     rows.sort(key=lambda row: (-row[1], row[0]))
     return rows
-
-
-def top_n(series: Mapping[str, list[int]], n: int, other: str = "other") -> dict[str, list[int]]:
-    """The ``n`` largest series (by their last value) and the rest summed as ``other``."""
-    ranked = sorted(series.items(), key=lambda item: (-item[1][-1] if item[1] else 0, item[0]))
-    kept = dict(ranked[:n])
-    rest = [values for _, values in ranked[n:]]
-    if rest:
-        kept[other] = [sum(column) for column in zip(*rest, strict=True)]
-    return kept

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import datetime
 from functools import partial
 from typing import Any
@@ -277,6 +277,12 @@ def ingress_attributes(world: World, ingress_id: str) -> Resource:
     }
 
 
+def _billable(resources: Sequence[Mapping[str, Any]]) -> int:
+    """TFC's billable-rum-count: managed instances, less terraform_data and null_resource."""
+    return sum(int(r["count"]) for r in resources
+               if not str(r["type"]).startswith("data.") and r["type"] not in ("terraform_data", "null_resource"))
+
+
 def state_version(world: World, rec: StateVersionRec, download_url: str) -> Resource:
     modules: dict[str, dict[str, int]] = {}
     providers: dict[str, dict[str, int]] = {}
@@ -289,7 +295,7 @@ def state_version(world: World, rec: StateVersionRec, download_url: str) -> Reso
         "id": rec.id,
         "type": "state-versions",
         "attributes": {
-            "billable-rum-count": None,
+            "billable-rum-count": _billable(rec.resources) if rec.processed else None,
             "created-at": created_at(rec.created_at),
             "serial": rec.serial,
             "status": "finalized",
