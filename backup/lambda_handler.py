@@ -7,10 +7,11 @@ module loads neither typer nor matplotlib.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import logging
 import os
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from datetime import UTC, datetime
 from typing import Any
 
@@ -51,15 +52,14 @@ def _environ(environ: Mapping[str, str] | None) -> dict[str, str]:
     return dict(os.environ) if environ is None else dict(environ)
 
 
-@functools.cache
-def _connect(items: frozenset[tuple[str, str]]) -> Backend:
-    """Clients built once per container (per environment), reused by warm invocations."""
-    env = dict(items)
-    env["TFE_TOKEN"] = _value(env, "TFE_TOKEN")
+@contextlib.contextmanager
+def _connect(env: Mapping[str, str]) -> Iterator[Backend]:
+    """The TFC client and the bucket for one invocation (secrets are fetched once per container)."""
     bucket = bucket_settings(env)
     s3 = boto3.client("s3", endpoint_url=env.get("AWS_ENDPOINT_URL"))
-    client = TfcClient(resolve_settings(SettingsFlags(), env))
-    return Backend(client, BackupStore(s3, bucket.bucket, kms_key_id=bucket.kms_key_id), bucket.prefix)
+    settings = resolve_settings(SettingsFlags(), {**env, "TFE_TOKEN": _value(env, "TFE_TOKEN")})
+    with TfcClient(settings) as client:
+        yield Backend(client, BackupStore(s3, bucket.bucket, kms_key_id=bucket.kms_key_id), bucket.prefix)
 
 
 def webhook(event: Mapping[str, Any], context: Any, *, environ: Mapping[str, str] | None = None) -> dict[str, Any]:
@@ -72,7 +72,7 @@ def webhook(event: Mapping[str, Any], context: Any, *, environ: Mapping[str, str
     if not token:
         _log_once("webhook: WEBHOOK_TOKEN (or WEBHOOK_TOKEN_SECRET_ARN) is empty: every request is refused")
         return UNAUTHORIZED.as_lambda()
-    return handle_webhook(request, token, lambda: _connect(frozenset(env.items()))).as_lambda()
+    return handle_webhook(request, token, lambda: _connect(env)).as_lambda()
 
 
 def sweep(event: Mapping[str, Any], context: Any, *, environ: Mapping[str, str] | None = None,
@@ -81,18 +81,17 @@ def sweep(event: Mapping[str, Any], context: Any, *, environ: Mapping[str, str] 
         log.warning("sweep: refused an event that is not an EventBridge scheduled event")
         return REFUSED
     env = _environ(environ)
-    backend = _connect(frozenset(env.items()))
     stale_after = parse_duration(env.get("BACKUP_STALE_AFTER") or DEFAULT_STALE_AFTER, name="BACKUP_STALE_AFTER")
-    organization = backend.client.settings.require_organization()
-    tfc_before, s3_before = backend.client.stats.requests, backend.store.requests  # the clients outlive a call
-    report = run_sweep(backend.client, backend.store, prefix=backend.prefix, organization=organization,
-                       now=now or datetime.now(UTC), stale_after=stale_after)
+    with _connect(env) as backend:
+        organization = backend.client.settings.require_organization()
+        report = run_sweep(backend.client, backend.store, prefix=backend.prefix, organization=organization,
+                           now=now or datetime.now(UTC), stale_after=stale_after)
+        requests = {"tfc_requests": backend.client.stats.requests, "s3_requests": backend.store.requests}
     posted = report.attention and _post_summary(env, summary_text(report))
     counts = {kind.value: report.count(kind) for kind in sorted({i.outcome for i in report.items})}
     log.info("sweep of %s: %s", organization, counts)
     return {"organization": organization, "outcomes": counts, "attention": report.attention,
-            "slack_posted": posted, "tfc_requests": backend.client.stats.requests - tfc_before,
-            "s3_requests": backend.store.requests - s3_before}
+            "slack_posted": posted, **requests}
 
 
 def _post_summary(env: Mapping[str, str], text: str) -> bool:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import Callable
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -48,7 +49,9 @@ class Backend:
     prefix: str
 
 
-def handle_webhook(request: HttpRequest | None, token: str, connect: Callable[[], Backend]) -> Reply:
+def handle_webhook(
+    request: HttpRequest | None, token: str, connect: Callable[[], AbstractContextManager[Backend]]
+) -> Reply:
     """Answer one Function URL request; ``connect`` is called only for a signed completed apply."""
     if request is None or request.method != "POST":
         return UNAUTHORIZED
@@ -61,7 +64,8 @@ def handle_webhook(request: HttpRequest | None, token: str, connect: Callable[[]
     if isinstance(notification, Ignored):
         log.info("ignored: %s", notification.reason)
         return Reply(200, {"outcome": "ignored", "reason": notification.reason})
-    return _back_up(notification, connect())
+    with connect() as backend:
+        return _back_up(notification, backend)
 
 
 def _back_up(event: CompletedApply, backend: Backend) -> Reply:
