@@ -27,6 +27,10 @@ from tfc.client import TfcClient
 from tfc.settings import SettingsFlags, resolve_settings
 
 log = logging.getLogger("backup")
+# httpx logs every request URL at INFO (a state download URL is a secret) and botocore logs bodies at DEBUG
+# (the state itself): whatever level the function's logging is set to, these stay at WARNING.
+for _name in ("httpx", "httpcore", "botocore", "boto3", "urllib3"):
+    logging.getLogger(_name).setLevel(logging.WARNING)
 REFUSED = {"statusCode": 403, "body": ""}
 
 
