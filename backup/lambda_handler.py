@@ -95,7 +95,7 @@ def sweep(event: Mapping[str, Any], context: Any, *, environ: Mapping[str, str] 
     counts = {kind.value: report.count(kind) for kind in sorted({i.outcome for i in report.items})}
     log.info("sweep of %s: %s", organization, counts)
     return {"organization": organization, "outcomes": counts, "attention": report.attention,
-            "slack_posted": posted, **requests}
+            "slack_posted": posted, "side_loaded": report.side_loaded, **requests}
 
 
 def _post_summary(env: Mapping[str, str], text: str) -> bool:

@@ -65,7 +65,7 @@ class World:
     def client(self) -> TfcClient:
         return self.sandbox.client(rate_limit_per_second=1000)
 
-    def keys(self) -> list[str]:
+    def object_keys(self) -> list[str]:
         listed = self.s3.list_objects_v2(Bucket=BUCKET)
         return sorted(item["Key"] for item in listed.get("Contents") or ())
 

@@ -66,7 +66,7 @@ def test_an_apply_lands_in_s3_and_a_replay_writes_nothing(world: World, base64_b
         state = tfc_state(world, ws_id)
         lineage = json.loads(state)["lineage"]
         key = f"tfstate/acme/net-prod/2-{lineage[:8]}.tfstate"
-        assert world.keys() == [key, "tfstate/acme/net-prod/latest.json"]
+        assert world.object_keys() == [key, "tfstate/acme/net-prod/latest.json"]
         assert world.body(key) == state
         head = world.s3.head_object(Bucket=BUCKET, Key=key)
         assert head["ServerSideEncryption"] == "AES256"
@@ -81,7 +81,7 @@ def test_an_apply_lands_in_s3_and_a_replay_writes_nothing(world: World, base64_b
                                        notifications=[{"trigger": "applied"}])):
             reply = httpx.post(url, content=body, headers={HEADER: sign(body, WEBHOOK_TOKEN)})
             assert reply.status_code == 200 and reply.json()["outcome"] == "already-backed-up"
-        assert world.keys() == [key, "tfstate/acme/net-prod/latest.json"]
+        assert world.object_keys() == [key, "tfstate/acme/net-prod/latest.json"]
         assert world.s3.head_object(Bucket=BUCKET, Key=key)["LastModified"] == head["LastModified"]
 
 
@@ -102,7 +102,7 @@ def test_forged_missing_and_stale_format_signatures_are_refused(world: World,
         assert (reply.status_code, reply.content) == (401, b"")
         assert httpx.get(url, headers={HEADER: sign(b"", WEBHOOK_TOKEN)}).status_code == 401  # only POST
         assert world.sandbox.requests_served == served
-        assert world.keys() == []
+        assert world.object_keys() == []
     assert WEBHOOK_TOKEN not in caplog.text
 
 
@@ -117,7 +117,7 @@ def test_different_bytes_under_the_key_are_an_alarm_not_an_overwrite(world: Worl
         apply_current_run(world, "net-prod")
     assert answered == [200, 409]
     assert world.body(key) == b"{}"
-    assert world.keys() == [key]  # latest.json does not move to a backup that was not written
+    assert world.object_keys() == [key]  # latest.json does not move to a backup that was not written
     assert "ALARM acme/net-prod" in caplog.text and "not overwritten" in caplog.text
 
 
@@ -140,7 +140,7 @@ def test_a_missing_webhook_token_refuses_everything_and_is_logged_once(world: Wo
         event = function_url_event("POST", "/", {HEADER: sign(body, "")}, body, base64_body=False)
         assert lambda_handler.webhook(event, None, environ=env) == {"statusCode": 401, "body": ""}
     assert [r.levelname for r in caplog.records if "WEBHOOK_TOKEN" in r.getMessage()] == ["ERROR"]
-    assert world.keys() == []
+    assert world.object_keys() == []
 
 
 @pytest.mark.parametrize("event", [
@@ -150,7 +150,7 @@ def test_a_missing_webhook_token_refuses_everything_and_is_logged_once(world: Wo
 ])
 def test_the_webhook_refuses_events_that_are_not_function_url_requests(world: World, event: dict[str, Any]) -> None:
     assert lambda_handler.webhook(event, None, environ=world.env) == {"statusCode": 401, "body": ""}
-    assert world.keys() == []
+    assert world.object_keys() == []
 
 
 def test_secrets_can_come_from_secrets_manager(world: World) -> None:
@@ -164,4 +164,14 @@ def test_secrets_can_come_from_secrets_manager(world: World) -> None:
     with subscribed(world, "net-prod") as (_, answered):
         apply_current_run(world, "net-prod")
     assert answered == [200, 200]
-    assert len(world.keys()) == 2
+    assert len(world.object_keys()) == 2
+
+
+def test_a_run_whose_state_is_not_current_yet_is_retried_later(world: World) -> None:
+    """The current state version predates the run (not applied yet): 503 so the delivery counts as failed."""
+    with subscribed(world, "net-prod") as (url, _), world.client() as client:
+        ws = client.get_workspace_by_name("net-prod")
+        body = completed_payload(ws.current_run_id or "", ws.id, run_created_at="2099-01-01T00:00:00.000Z")
+        reply = httpx.post(url, content=body, headers={HEADER: sign(body, WEBHOOK_TOKEN)})
+    assert (reply.status_code, reply.json()) == (503, {"outcome": "not-yet"})
+    assert world.object_keys() == []
