@@ -24,6 +24,8 @@ from backup.sweep import summary_text
 from backup.sweep import sweep as run_sweep
 from backup.webhook import UNAUTHORIZED, Backend, handle_webhook
 from tfc.client import TfcClient
+from tfc.errors import ConfigError
+from tfc.lambda_secrets import with_secrets
 from tfc.settings import SettingsFlags, resolve_settings
 
 log = logging.getLogger("backup")
@@ -40,18 +42,6 @@ def _log_once(message: str) -> None:
     log.error(message)
 
 
-@functools.cache
-def _secret(arn: str, endpoint: str | None) -> str:
-    client = boto3.client("secretsmanager", endpoint_url=endpoint)
-    return str(client.get_secret_value(SecretId=arn)["SecretString"]).strip()
-
-
-def _value(env: Mapping[str, str], name: str) -> str:
-    """``NAME``, or the secret named by ``NAME_SECRET_ARN``; empty when neither is set."""
-    arn = env.get(f"{name}_SECRET_ARN")
-    return _secret(arn, env.get("AWS_ENDPOINT_URL")) if arn else env.get(name, "").strip()
-
-
 def _environ(environ: Mapping[str, str] | None) -> dict[str, str]:
     return dict(os.environ) if environ is None else dict(environ)
 
@@ -61,7 +51,7 @@ def _connect(env: Mapping[str, str]) -> Iterator[Backend]:
     """The TFC client and the bucket for one invocation (secrets are fetched once per container)."""
     bucket = bucket_settings(env)
     s3 = boto3.client("s3", endpoint_url=env.get("AWS_ENDPOINT_URL"))
-    settings = resolve_settings(SettingsFlags(), {**env, "TFE_TOKEN": _value(env, "TFE_TOKEN")})
+    settings = resolve_settings(SettingsFlags(), with_secrets(env, ["TFE_TOKEN"]))
     with TfcClient(settings) as client:
         yield Backend(client, BackupStore(s3, bucket.bucket, kms_key_id=bucket.kms_key_id), bucket.prefix)
 
@@ -72,7 +62,11 @@ def webhook(event: Mapping[str, Any], context: Any, *, environ: Mapping[str, str
     if request is None:
         log.warning("webhook: refused an event that is not a Function URL request (payload format 2.0)")
         return UNAUTHORIZED.as_lambda()
-    token = _value(env, "WEBHOOK_TOKEN")
+    try:
+        token = with_secrets(env, ["WEBHOOK_TOKEN"]).get("WEBHOOK_TOKEN", "").strip()
+    except ConfigError as exc:  # names the variable and the secret's reference, never a value
+        log.error("webhook: %s: every request is refused", exc)
+        return UNAUTHORIZED.as_lambda()
     if not token:
         _log_once("webhook: WEBHOOK_TOKEN (or WEBHOOK_TOKEN_SECRET_ARN) is empty: every request is refused")
         return UNAUTHORIZED.as_lambda()
@@ -99,7 +93,7 @@ def sweep(event: Mapping[str, Any], context: Any, *, environ: Mapping[str, str] 
 
 
 def _post_summary(env: Mapping[str, str], text: str) -> bool:
-    token, channel = _value(env, "SLACK_BOT_TOKEN"), env.get("SLACK_CHANNEL", "")
+    token, channel = with_secrets(env, ["SLACK_BOT_TOKEN"]).get("SLACK_BOT_TOKEN", ""), env.get("SLACK_CHANNEL", "")
     if not token or not channel:
         log.warning("sweep: something is stale or failed, but SLACK_BOT_TOKEN/SLACK_CHANNEL are not set")
         return False

@@ -2,7 +2,8 @@
 
 Writes use ``If-None-Match: *`` (S3 conditional writes): if an object appeared under the key since we looked, S3
 answers 412 and nothing is overwritten. Each object carries S3's own SHA-256 checksum (S3 rejects a body that does
-not match it), server-side encryption and metadata naming the run, the state version and the commit.
+not match it; object-lock buckets require one), SSE-KMS when a key is named (else the bucket's default
+encryption), and metadata naming the run, the state version and the commit.
 """
 
 from __future__ import annotations
@@ -61,9 +62,11 @@ class BackupStore:
         return StoreError(f"s3://{self.bucket}/{key}: {what} failed ({_code(exc) or _status(exc)})")
 
     def _encryption(self) -> dict[str, str]:
+        """SSE-KMS with the named key; else the bucket's default encryption (S3 encrypts every object since 2023,
+        and naming AES256 here would override a bucket's SSE-KMS default with a weaker one)."""
         if self._kms_key_id:
             return {"ServerSideEncryption": "aws:kms", "SSEKMSKeyId": self._kms_key_id}
-        return {"ServerSideEncryption": "AES256"}
+        return {}
 
     def head(self, key: str) -> Mapping[str, str] | None:
         """The object's metadata, or ``None`` when there is no object under the key."""

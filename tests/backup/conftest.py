@@ -78,10 +78,12 @@ def world(scenario_file: Path, moto_endpoint: str) -> Iterator[World]:
     sandbox = Sandbox.from_scenario(scenario_file, rate_limit=None)
     s3 = boto3.client("s3", endpoint_url=moto_endpoint)
     s3.create_bucket(Bucket=BUCKET, CreateBucketConfiguration={"LocationConstraint": "eu-west-1"})
+    kms_key = boto3.client("kms", endpoint_url=moto_endpoint).create_key(Description="backups")["KeyMetadata"]["Arn"]
     lambda_handler._log_once.cache_clear()
     with sandbox.serve() as address:
         env = {"TFE_ADDRESS": address, "TFE_TOKEN": sandbox.token, "TFE_ORGANIZATION": "acme",
                "BACKUP_BUCKET": BUCKET, "BACKUP_PREFIX": "tfstate", "WEBHOOK_TOKEN": WEBHOOK_TOKEN,
-               "AWS_ENDPOINT_URL": moto_endpoint, "HOME": "/nonexistent"}
+               "AWS_ENDPOINT_URL": moto_endpoint, "HOME": "/nonexistent",
+               "BACKUP_KMS_KEY_ID": kms_key}
         yield World(sandbox, address, s3, env)
     sandbox.close()

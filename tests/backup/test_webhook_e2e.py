@@ -69,7 +69,7 @@ def test_an_apply_lands_in_s3_and_a_replay_writes_nothing(world: World, base64_b
         assert world.object_keys() == [key, "tfstate/acme/net-prod/latest.json"]
         assert world.body(key) == state
         head = world.s3.head_object(Bucket=BUCKET, Key=key)
-        assert head["ServerSideEncryption"] == "AES256"
+        assert (head["ServerSideEncryption"], head["SSEKMSKeyId"]) == ("aws:kms", world.env["BACKUP_KMS_KEY_ID"])
         assert head["Metadata"]["run-id"] == run_id and head["Metadata"]["sha256"] == sha256_hex(state)
         assert head["Metadata"]["commit"] == "2" * 40 and head["Metadata"]["serial"] == "2"
         latest = json.loads(world.body("tfstate/acme/net-prod/latest.json"))
