@@ -135,3 +135,13 @@ def test_latest_json_only_moves_forward(store: BackupStore) -> None:
                    replacing=store.read_json("p/acme/net/latest.json")[1])  # type: ignore[index]
     assert _capture(store).outcome is Write.SAME
     assert store.read_json("p/acme/net/latest.json")[0]["serial"] == 9  # type: ignore[index]
+
+
+def test_the_lambda_handler_imports_no_cli_charting_or_sandbox() -> None:
+    import subprocess
+    import sys
+
+    code = ("import sys, backup.lambda_handler; "
+            "print(sorted(m for m in ('typer', 'matplotlib', 'flask', 'rich') if m in sys.modules))")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "[]"
