@@ -48,7 +48,7 @@ def _environ(environ: Mapping[str, str] | None) -> dict[str, str]:
 
 @contextlib.contextmanager
 def _connect(env: Mapping[str, str]) -> Iterator[Backend]:
-    """The TFC client and the bucket for one invocation (secrets are fetched once per container)."""
+    """The TFC client and the bucket for one invocation (secrets are kept a few minutes per container)."""
     bucket = bucket_settings(env)
     s3 = boto3.client("s3", endpoint_url=env.get("AWS_ENDPOINT_URL"))
     settings = resolve_settings(SettingsFlags(), with_secrets(env, ["TFE_TOKEN"]))

@@ -64,22 +64,14 @@ def handle_webhook(
     if isinstance(notification, Ignored):
         log.info("ignored: %s", notification.reason)
         return Reply(200, {"outcome": "ignored", "reason": notification.reason})
-    with connect() as backend:
-        return _back_up(notification, backend)
+    return _back_up(notification, connect)
 
 
-def _back_up(event: CompletedApply, backend: Backend) -> Reply:
+def _back_up(event: CompletedApply, connect: Callable[[], AbstractContextManager[Backend]]) -> Reply:
     where = f"{event.organization}/{event.workspace} run {event.run_id}"
     try:
-        sv = backend.client.get_current_state_version(event.workspace_id)
-        fresh = Freshness.NOT_YET if sv is None else freshness(
-            sv_run_id=sv.run_id, sv_created_at=sv.created_at, sv_status=sv.status, run_id=event.run_id,
-            run_created_at=event.run_created_at)
-        if sv is None or fresh is Freshness.NOT_YET:
-            log.warning("%s: the current state version is not the run's yet; try again later", where)
-            return Reply(503, {"outcome": "not-yet"})
-        done = capture(backend.client, backend.store, prefix=backend.prefix, organization=event.organization,
-                       workspace=event.workspace, sv=sv)
+        with connect() as backend:
+            return _capture(event, backend, where)
     except BackupConflict as exc:
         log.error("ALARM %s: %s", where, exc)
         return Reply(409, {"outcome": "conflict"})
@@ -89,9 +81,21 @@ def _back_up(event: CompletedApply, backend: Backend) -> Reply:
     except MalformedResponse as exc:
         log.error("%s: %s", where, exc)
         return Reply(502, {"outcome": "invalid-state"})
-    except TfcError as exc:
+    except TfcError as exc:  # configuration (bucket, token) or an API error no retry will fix
         log.error("%s: %s", where, exc)
         return Reply(500, {"outcome": "error"})
+
+
+def _capture(event: CompletedApply, backend: Backend, where: str) -> Reply:
+    sv = backend.client.get_current_state_version(event.workspace_id)
+    fresh = Freshness.NOT_YET if sv is None else freshness(
+        sv_run_id=sv.run_id, sv_created_at=sv.created_at, sv_status=sv.status, run_id=event.run_id,
+        run_created_at=event.run_created_at)
+    if sv is None or fresh is Freshness.NOT_YET:
+        log.warning("%s: the current state version is not the run's yet; try again later", where)
+        return Reply(503, {"outcome": "not-yet"})
+    done = capture(backend.client, backend.store, prefix=backend.prefix, organization=event.organization,
+                   workspace=event.workspace, sv=sv)
     written = "written" if done.outcome is Write.PUT else "already-backed-up"
     log.info("%s: %s %s (serial %d, %s state version)", where, written, done.key, done.serial, fresh.value)
     return Reply(200, {"outcome": written, "key": done.key, "serial": done.serial})

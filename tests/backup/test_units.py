@@ -145,3 +145,15 @@ def test_the_lambda_handler_imports_no_cli_charting_or_sandbox() -> None:
             "print(sorted(m for m in ('typer', 'matplotlib', 'flask') if m in sys.modules))")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "[]"
+
+
+def test_a_signed_request_with_a_broken_configuration_is_a_500_not_a_crash(caplog: pytest.LogCaptureFixture) -> None:
+    from backup import lambda_handler
+    from tests.backup.function_url import function_url_event
+
+    request = signed_request()
+    event = function_url_event("POST", "/", {HEADER: request.headers[HEADER.lower()]}, request.body,
+                               base64_body=True)
+    reply = lambda_handler.webhook(event, None, environ={"WEBHOOK_TOKEN": "tok", "TFE_TOKEN": "t"})
+    assert (reply["statusCode"], json.loads(reply["body"])) == (500, {"outcome": "error"})
+    assert "no backup bucket: pass --bucket or set BACKUP_BUCKET" in caplog.text
