@@ -1,12 +1,15 @@
 """The sweep's decision per workspace: is TFC's current state backed up, and for how long has it not been?
 
-A workspace is *behind* when TFC's current serial is above the newest backup's (or nothing is backed up). It is
+A workspace is *behind* when nothing is backed up, when TFC's current serial is above every backup's, or when TFC's
+current state version was created after the last backup was written (a new lineage can start at a lower serial:
+a state pushed anew, a workspace recreated under the same name). It is
 *stale* when it is still behind after the sweep, or when TFC's current state went without a backup for longer than
 the threshold (the webhook path failed for that long, even if the sweep repaired it now).
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
 
@@ -25,12 +28,27 @@ class Outcome(StrEnum):
     FAILED = "failed"
 
 
-def need(tfc_serial: int | None, newest_backup_serial: int | None) -> Need:
+# S3's LastModified has whole seconds and TFC's clock is not ours: a backup written up to this long "before" the state
+# version it copies is taken as written after it.
+CLOCK_TOLERANCE = timedelta(minutes=2)
+
+
+@dataclass(frozen=True, slots=True)
+class Backups:
+    """What the bucket holds for a workspace: the highest serial and when the last backup was written."""
+
+    highest_serial: int
+    last_written: datetime
+
+
+def need(tfc_serial: int | None, tfc_created_at: datetime | None, backups: Backups | None) -> Need:
     if tfc_serial is None:
         return Need.NO_STATE
-    if newest_backup_serial is not None and newest_backup_serial >= tfc_serial:
-        return Need.CURRENT
-    return Need.BEHIND
+    if backups is None or backups.highest_serial < tfc_serial:
+        return Need.BEHIND
+    if tfc_created_at is not None and tfc_created_at - backups.last_written > CLOCK_TOLERANCE:
+        return Need.BEHIND
+    return Need.CURRENT
 
 
 def outcome(

@@ -11,7 +11,7 @@ from datetime import datetime, timedelta
 
 from backup.capture import capture
 from backup.layout import organization_prefix, parse_key
-from backup.staleness import Need, Outcome, need, needs_attention, outcome
+from backup.staleness import Backups, Need, Outcome, need, needs_attention, outcome
 from backup.store import BackupStore
 from tfc.client import TfcClient
 from tfc.errors import TfcError
@@ -42,13 +42,16 @@ class SweepReport:
         return sum(1 for i in self.items if i.outcome is kind)
 
 
-def newest_backups(store: BackupStore, prefix: str, organization: str) -> dict[str, int]:
-    """The highest backed-up serial per workspace, from one listing of the organization's keys."""
-    newest: dict[str, int] = {}
+def newest_backups(store: BackupStore, prefix: str, organization: str) -> dict[str, Backups]:
+    """Per workspace, the highest backed-up serial and the last write, from one listing of the organization's keys."""
+    newest: dict[str, Backups] = {}
     for listed in store.list(organization_prefix(prefix, organization)):
         parts = parse_key(prefix, listed.key)
-        if parts is not None and parts.organization == organization:
-            newest[parts.workspace] = max(parts.serial, newest.get(parts.workspace, -1))
+        if parts is None or parts.organization != organization:
+            continue
+        seen = newest.get(parts.workspace)
+        newest[parts.workspace] = Backups(parts.serial, listed.last_modified) if seen is None else Backups(
+            max(seen.highest_serial, parts.serial), max(seen.last_written, listed.last_modified))
     return newest
 
 
@@ -63,23 +66,24 @@ def sweep(
         return _sweep_one(client, store, state, backups.get(state.workspace.name), prefix=prefix,
                           organization=organization, now=now, stale_after=stale_after, dry_run=dry_run)
 
-    behind = [s for s in states if _need(s, backups) is Need.BEHIND]
+    behind = [s for s in states if _need(s, backups.get(s.workspace.name)) is Need.BEHIND]
     done = dict(zip((s.workspace.name for s in behind), client.map(one, behind), strict=True))
     items = [done.get(s.workspace.name) or one(s) for s in states]
     return SweepReport(organization, tuple(sorted(items, key=lambda i: i.workspace)), dry_run,
                        side_loaded=all(s.side_loaded for s in states))
 
 
-def _need(state: WorkspaceState, backups: dict[str, int]) -> Need:
-    return need(state.current.serial if state.current else None, backups.get(state.workspace.name))
+def _need(state: WorkspaceState, backups: Backups | None) -> Need:
+    sv = state.current
+    return need(sv.serial if sv else None, sv.created_at if sv else None, backups)
 
 
 def _sweep_one(
-    client: TfcClient, store: BackupStore, state: WorkspaceState, backup_serial: int | None, *, prefix: str,
+    client: TfcClient, store: BackupStore, state: WorkspaceState, backups: Backups | None, *, prefix: str,
     organization: str, now: datetime, stale_after: timedelta, dry_run: bool,
 ) -> SweepItem:
     sv = state.current
-    need_ = need(sv.serial if sv else None, backup_serial)
+    need_ = _need(state, backups)
     backed_up, failed, detail = False, False, ""
     if need_ is Need.BEHIND and sv is not None:
         if dry_run:
@@ -95,7 +99,8 @@ def _sweep_one(
                      now=now, stale_after=stale_after)
     if result is Outcome.STALE and backed_up and sv is not None:
         detail = f"backed up now; TFC's state went {_age(now - sv.created_at)} without a backup ({detail})"
-    return SweepItem(state.workspace.name, result, sv.serial if sv else None, backup_serial, detail)
+    return SweepItem(state.workspace.name, result, sv.serial if sv else None,
+                     backups.highest_serial if backups else None, detail)
 
 
 def _age(delta: timedelta) -> str:

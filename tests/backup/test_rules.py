@@ -20,8 +20,10 @@ from backup.restore import choose
 from backup.rules import Existing, Freshness, Latest, Write, freshness, plan_write, supersedes
 from backup.settings import bucket_settings, parse_duration
 from backup.signature import sign, verify_signature
-from backup.staleness import Need, Outcome, need, needs_attention, outcome
+from backup.staleness import Backups, Need, Outcome, need, needs_attention, outcome
 from backup.statefile import InvalidState, read_state, sha256_hex
+from backup.store import ListedObject
+from backup.sweep import newest_backups
 from tfc.errors import ConfigError
 
 SAMPLES = Path(__file__).resolve().parents[1] / "fixtures" / "tfc-samples"
@@ -330,18 +332,25 @@ def test_parse_key_prefix_is_a_whole_folder() -> None:
 
 # -- the sweep ----------------------------------------------------------------------------------------------------
 
-@pytest.mark.parametrize(("tfc", "backup", "expected"), [
-    (None, None, Need.NO_STATE),
-    (None, 3, Need.NO_STATE),
-    (5, None, Need.BEHIND),
-    (5, 4, Need.BEHIND),
-    (5, 5, Need.CURRENT),
-    (5, 6, Need.CURRENT),
-    (0, None, Need.BEHIND),
-    (0, 0, Need.CURRENT),
+MINUTE = timedelta(minutes=1)
+
+
+@pytest.mark.parametrize(("tfc", "created", "backups", "expected"), [
+    (None, None, None, Need.NO_STATE),
+    (None, T0, Backups(3, T0), Need.NO_STATE),
+    (5, T0, None, Need.BEHIND),
+    (5, T0, Backups(4, T0 + MINUTE), Need.BEHIND),
+    (5, T0, Backups(5, T0 + MINUTE), Need.CURRENT),
+    (5, T0, Backups(6, T0 + MINUTE), Need.CURRENT),
+    (0, T0, None, Need.BEHIND),
+    (0, T0, Backups(0, T0), Need.CURRENT),
+    (1, T0 + 10 * MINUTE, Backups(40, T0), Need.BEHIND),        # a new lineage at a lower serial, after the backup
+    (5, T0 + 2 * MINUTE, Backups(5, T0), Need.CURRENT),         # within the clock tolerance
+    (5, T0 + 2 * MINUTE + timedelta(seconds=1), Backups(5, T0), Need.BEHIND),
+    (5, None, Backups(5, T0), Need.CURRENT),
 ])
-def test_need(tfc: int | None, backup: int | None, expected: Need) -> None:
-    assert need(tfc, backup) is expected
+def test_need(tfc: int | None, created: datetime | None, backups: Backups | None, expected: Need) -> None:
+    assert need(tfc, created, backups) is expected
 
 
 DAY = timedelta(hours=24)
@@ -457,3 +466,27 @@ def test_choose() -> None:
     assert choose([a, b, c], 2, None) is b
     assert choose([a, b, c], 9, None) is None
     assert choose([], None, None) is None
+
+
+class _Listing:
+    """A bucket listing (what ``newest_backups`` reads), without S3."""
+
+    def __init__(self, *objects: tuple[str, datetime]) -> None:
+        self.objects = [ListedObject(key, when, 1) for key, when in objects]
+        self.prefixes: list[str] = []
+
+    def list(self, prefix: str) -> list[ListedObject]:
+        self.prefixes.append(prefix)
+        return [o for o in self.objects if o.key.startswith(prefix)]
+
+
+def test_newest_backups_per_workspace() -> None:
+    listing = _Listing(
+        ("p/acme/net/40-aaaaaaaa.tfstate", T0), ("p/acme/net/1-bbbbbbbb.tfstate", T0 + MINUTE),
+        ("p/acme/net/39-aaaaaaaa.tfstate", T0 - MINUTE), ("p/acme/net/latest.json", T0 + 9 * MINUTE),
+        ("p/acme/app/2-cccccccc.tfstate", T0), ("p/other/app/9-cccccccc.tfstate", T0 + MINUTE),
+        ("p/acme/stray.tfstate", T0 + 5 * MINUTE),
+    )
+    assert newest_backups(listing, "p", "acme") == {  # type: ignore[arg-type]
+        "net": Backups(40, T0 + MINUTE), "app": Backups(2, T0)}
+    assert listing.prefixes == ["p/acme/"]
