@@ -175,3 +175,23 @@ def test_a_run_whose_state_is_not_current_yet_is_retried_later(world: World) -> 
         reply = httpx.post(url, content=body, headers={HEADER: sign(body, WEBHOOK_TOKEN)})
     assert (reply.status_code, reply.json()) == (503, {"outcome": "not-yet"})
     assert world.object_keys() == []
+
+
+def test_a_project_level_notification_backs_up_any_workspace_of_the_project(world: World) -> None:
+    """The 2026 API: one configuration on the project; its payloads carry trigger_type."""
+    headers = {"Authorization": f"Bearer {world.sandbox.token}", "Content-Type": "application/vnd.api+json"}
+    with serve_function_url(lambda e, c: lambda_handler.webhook(e, c, environ=world.env)) as (url, answered):
+        ws = httpx.get(f"{world.address}/api/v2/organizations/acme/workspaces/app-dev", headers=headers).json()
+        project_id = ws["data"]["relationships"]["project"]["data"]["id"]
+        body = {"data": {"type": "notification-configurations", "attributes": {
+            "name": "state-backup", "destination-type": "generic", "enabled": True, "url": url,
+            "token": WEBHOOK_TOKEN, "triggers": ["run:completed"]}}}
+        created = httpx.post(f"{world.address}/api/v2/projects/{project_id}/notification-configurations",
+                             headers=headers, json=body)
+        assert created.status_code == 201
+        run_id, ws_id = apply_current_run(world, "app-dev")
+    assert answered == [200, 200]
+    state = tfc_state(world, ws_id)
+    key = f"tfstate/acme/app-dev/2-{json.loads(state)['lineage'][:8]}.tfstate"
+    assert world.body(key) == state
+    assert world.s3.head_object(Bucket=BUCKET, Key=key)["Metadata"]["run-id"] == run_id
