@@ -41,12 +41,14 @@ class Backups:
     last_written: datetime
 
 
-def need(tfc_serial: int | None, tfc_created_at: datetime | None, backups: Backups | None) -> Need:
+def need(tfc_serial: int | None, tfc_created_at: datetime | None, backups: Backups | None, now: datetime) -> Need:
+    """A state version dated in the future (a clock that is off) says nothing about order: the serial decides."""
     if tfc_serial is None:
         return Need.NO_STATE
     if backups is None or backups.highest_serial < tfc_serial:
         return Need.BEHIND
-    if tfc_created_at is not None and tfc_created_at - backups.last_written > CLOCK_TOLERANCE:
+    if (tfc_created_at is not None and tfc_created_at - now <= CLOCK_TOLERANCE
+            and tfc_created_at - backups.last_written > CLOCK_TOLERANCE):
         return Need.BEHIND
     return Need.CURRENT
 

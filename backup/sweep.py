@@ -11,6 +11,7 @@ from datetime import datetime, timedelta
 
 from backup.capture import capture
 from backup.layout import organization_prefix, parse_key
+from backup.rules import Write
 from backup.staleness import Backups, Need, Outcome, need, needs_attention, outcome
 from backup.store import BackupStore
 from tfc.client import TfcClient
@@ -66,16 +67,16 @@ def sweep(
         return _sweep_one(client, store, state, backups.get(state.workspace.name), prefix=prefix,
                           organization=organization, now=now, stale_after=stale_after, dry_run=dry_run)
 
-    behind = [s for s in states if _need(s, backups.get(s.workspace.name)) is Need.BEHIND]
+    behind = [s for s in states if _need(s, backups.get(s.workspace.name), now) is Need.BEHIND]
     done = dict(zip((s.workspace.name for s in behind), client.map(one, behind), strict=True))
     items = [done.get(s.workspace.name) or one(s) for s in states]
     return SweepReport(organization, tuple(sorted(items, key=lambda i: i.workspace)), dry_run,
                        side_loaded=all(s.side_loaded for s in states))
 
 
-def _need(state: WorkspaceState, backups: Backups | None) -> Need:
+def _need(state: WorkspaceState, backups: Backups | None, now: datetime) -> Need:
     sv = state.current
-    return need(sv.serial if sv else None, sv.created_at if sv else None, backups)
+    return need(sv.serial if sv else None, sv.created_at if sv else None, backups, now)
 
 
 def _sweep_one(
@@ -83,7 +84,7 @@ def _sweep_one(
     organization: str, now: datetime, stale_after: timedelta, dry_run: bool,
 ) -> SweepItem:
     sv = state.current
-    need_ = _need(state, backups)
+    need_ = _need(state, backups, now)
     backed_up, failed, detail = False, False, ""
     if need_ is Need.BEHIND and sv is not None:
         if dry_run:
@@ -92,7 +93,10 @@ def _sweep_one(
             try:
                 captured = capture(client, store, prefix=prefix, organization=organization,
                                    workspace=state.workspace.name, sv=sv)
-                backed_up, detail = True, captured.key
+                if captured.outcome is Write.SAME:  # it was there after all (a backup the listing raced)
+                    need_, detail = Need.CURRENT, f"already backed up: {captured.key}"
+                else:
+                    backed_up, detail = True, captured.key
             except TfcError as exc:
                 failed, detail = True, str(exc)
     result = outcome(need_, backed_up=backed_up, failed=failed, tfc_created_at=sv.created_at if sv else None,

@@ -348,9 +348,13 @@ MINUTE = timedelta(minutes=1)
     (5, T0 + 2 * MINUTE, Backups(5, T0), Need.CURRENT),         # within the clock tolerance
     (5, T0 + 2 * MINUTE + timedelta(seconds=1), Backups(5, T0), Need.BEHIND),
     (5, None, Backups(5, T0), Need.CURRENT),
+    (5, T0 + 30 * MINUTE, Backups(5, T0), Need.BEHIND),         # dated "now" (T0 + 30 min below): the time decides
+    (5, T0 + 32 * MINUTE, Backups(5, T0), Need.BEHIND),         # within the tolerance of now
+    (5, T0 + 32 * MINUTE + timedelta(seconds=1), Backups(5, T0), Need.CURRENT),  # in the future: the serial decides
+    (6, T0 + 3 * 60 * MINUTE, Backups(5, T0), Need.BEHIND),
 ])
 def test_need(tfc: int | None, created: datetime | None, backups: Backups | None, expected: Need) -> None:
-    assert need(tfc, created, backups) is expected
+    assert need(tfc, created, backups, T0 + 30 * MINUTE) is expected
 
 
 DAY = timedelta(hours=24)

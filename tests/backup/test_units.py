@@ -157,3 +157,43 @@ def test_a_signed_request_with_a_broken_configuration_is_a_500_not_a_crash(caplo
     reply = lambda_handler.webhook(event, None, environ={"WEBHOOK_TOKEN": "tok", "TFE_TOKEN": "t"})
     assert (reply["statusCode"], json.loads(reply["body"])) == (500, {"outcome": "error"})
     assert "no backup bucket: pass --bucket or set BACKUP_BUCKET" in caplog.text
+
+
+def _tfc_with_workspace(sv_created_at: str, *, side_load: bool) -> Any:
+    sv = {**SV, "attributes": {**SV["attributes"], "created-at": sv_created_at}}  # type: ignore[dict-item]
+    workspace = {"id": "ws-1", "type": "workspaces", "attributes": {"name": "net"},
+                 "relationships": {"current-state-version": {"data": {"id": "sv-1", "type": "state-versions"}}}}
+    seen: list[str] = []
+
+    def tfc(request: httpx.Request) -> httpx.Response:
+        seen.append(f"{request.url.path}?{request.url.params.get('include', '')}")
+        if request.url.host == "archivist.example":
+            return httpx.Response(200, content=STATE)
+        if request.url.path == "/api/v2/workspaces/ws-1/current-state-version":
+            return httpx.Response(200, json={"data": sv})
+        return httpx.Response(200, json={"data": [workspace], "included": [sv] if side_load else [],
+                                         "meta": {"pagination": {"next-page": None}}})
+
+    return tfc, seen
+
+
+@pytest.mark.parametrize("side_load", [True, False])
+def test_a_backup_the_listing_dates_before_tfc_state_is_found_already_there(store: BackupStore,
+                                                                           side_load: bool) -> None:
+    """TFC's state looks newer than the last backup write: the sweep re-checks, finds the same bytes, writes nothing."""
+    from datetime import UTC, datetime, timedelta
+
+    from backup.staleness import Outcome
+    from backup.sweep import sweep
+
+    assert _capture(store).outcome is Write.PUT
+    later = datetime.now(UTC) + timedelta(minutes=10)
+    tfc, seen = _tfc_with_workspace(later.isoformat(), side_load=side_load)
+    with client_for(tfc) as client:
+        report = sweep(client, store, prefix="p", organization="acme", now=later, stale_after=timedelta(days=1))
+    item = report.items[0]
+    assert (item.outcome, item.detail) == (Outcome.UP_TO_DATE, "already backed up: p/acme/net/4-abcdef12.tfstate")
+    assert report.side_loaded is side_load and not report.attention
+    assert seen[0] == "/api/v2/organizations/acme/workspaces?current_state_version"
+    assert seen[1:] == ([] if side_load else ["/api/v2/workspaces/ws-1/current-state-version?"]) + [
+        "/v1/object/secret-part?"]
