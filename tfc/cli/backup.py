@@ -156,9 +156,9 @@ def restore(
         except FileExistsError:
             raise ConfigError(f"{target}: already exists; pass --force to replace it") from None
     console = make_console()
+    run = restored.metadata.get("run-id")
     console.print(f"wrote {plain(target)} from s3://{plain(store.bucket)}/{plain(restored.key)} "
-                  f"(serial {restored.serial}, run {plain(restored.metadata.get('run-id') or '?')}, "
-                  f"sha256 verified)")
+                  f"(serial {restored.serial}{f', run {plain(run)}' if run else ''}, sha256 verified)")
     console.print("To use it in local mode: in the workspace's directory, remove the `cloud` block (or backend), "
                   "then run:\n"
                   "  terraform init -reconfigure\n"
