@@ -108,6 +108,7 @@ lazy("remind", "tfc.cli.remind:app")
 lazy("package", "tfc.cli.package:app")
 lazy("rollout", "tfc.cli.rollout:app")
 lazy("dependabot", "tfc.cli.dependabot:app")
+lazy("backup", "tfc.cli.backup:app")
 # --- end of registration ---
 
 
