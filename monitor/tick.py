@@ -1,0 +1,184 @@
+"""One monitoring tick: read pools, agents and runs (five requests at the default scale), decide, alert, scale.
+
+Reads: the pool list, one agents list per pool, the organization's non-final runs and the newest page of final
+runs (for plans that ended between ticks). Decisions are the pure modules' (exhaustion, queue, plantime,
+scaling); this module only wires them to TFC, the state store, Slack and ECS.
+"""
+
+from __future__ import annotations
+
+import statistics
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from itertools import islice
+from typing import Any
+
+from monitor.config import MonitorConfig
+from monitor.ecs import ScaleAction, desired_count, set_desired
+from monitor.emf import COUNT, SECONDS, line
+from monitor.exhaustion import Event, observe
+from monitor.messages import pool_message, slow_plan_message
+from monitor.plantime import PlanTime, plan_times, slow, stage_times
+from monitor.queue import PoolQueue, queues
+from monitor.scaling import Demand, Recommendation, recommend
+from monitor.state import MonitorStore, PoolRecord
+from notifier.config import NotifierConfig
+from notifier.recipients import choose
+from notifier.slack import SlackPort
+from tfc.client import TfcClient
+from tfc.errors import TfcError
+from tfc.models import Run
+
+FINAL_AFTER_PLAN = ("planned_and_finished", "applied", "errored", "discarded", "canceled", "force_canceled")
+RECENT_FINAL_RUNS = 100  # one page: plans that ended between two ticks are among the newest final runs
+ALERT_LOOKBACK = timedelta(hours=1)  # plans that ended before this are history, not alerts
+
+
+@dataclass(frozen=True, slots=True)
+class PoolCounts:
+    id: str
+    name: str
+    idle: int = 0
+    busy: int = 0
+    unknown: int = 0
+    errored: int = 0  # errored and exited: they do not count against capacity
+
+    @property
+    def size(self) -> int:
+        return self.idle + self.busy + self.unknown
+
+
+@dataclass(frozen=True, slots=True)
+class PoolReport:
+    counts: PoolCounts
+    queue: PoolQueue
+    exhausted: bool
+    event: str | None
+    alert: str  # "sent", "would send", "no slack", "lost race", "" (nothing to send)
+    recommendation: Recommendation
+    scaling: ScaleAction | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class SlowPlan:
+    plan: PlanTime
+    channel: str
+    action: str  # "sent", "would send", "already sent", "no slack"
+
+
+@dataclass
+class TickReport:
+    at: datetime
+    pools: list[PoolReport] = field(default_factory=list)
+    slow_plans: list[SlowPlan] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+
+    @property
+    def alerting(self) -> bool:
+        """A pool is exhausted, or a slow plan is still planning or was announced in this tick."""
+        return any(p.exhausted for p in self.pools) or any(
+            not s.plan.finished or s.action in ("sent", "would send") for s in self.slow_plans)
+
+
+def read_pools(client: TfcClient, errors: list[str]) -> list[PoolCounts]:
+    out = []
+    for pool in client.list_agent_pools():
+        try:
+            statuses = [agent.status for agent in client.list_agents(pool.id)]
+        except TfcError as exc:
+            errors.append(f"agent pool {pool.name}: {exc}")
+            continue
+        out.append(PoolCounts(pool.id, pool.name, statuses.count("idle"), statuses.count("busy"),
+                              statuses.count("unknown"), statuses.count("errored") + statuses.count("exited")))
+    return out
+
+
+def read_runs(client: TfcClient) -> tuple[list[Run], list[Run]]:
+    """(non-final runs, the newest final runs) with their workspaces: two list requests."""
+    live = list(client.list_org_runs(status_group="non_final", include=("workspace",)))
+    final = list(islice(client.list_org_runs(statuses=FINAL_AFTER_PLAN, include=("workspace",)), RECENT_FINAL_RUNS))
+    return live, final
+
+
+def run_times(runs: Iterable[Run]) -> dict[str, timedelta]:
+    """Pool id → median time a plan or apply stage held an agent."""
+    samples: dict[str, list[timedelta]] = {}
+    for run in runs:
+        if run.workspace is not None and run.workspace.agent_pool_id is not None:
+            samples.setdefault(run.workspace.agent_pool_id, []).extend(stage_times(run))
+    return {pool: statistics.median_low(times) for pool, times in samples.items() if times}
+
+
+class Tick:
+    def __init__(self, client: TfcClient, store: MonitorStore, config: MonitorConfig, notifier: NotifierConfig,
+                 *, slack: SlackPort | None, ecs: Any = None, dry_run: bool = False) -> None:
+        self.client, self.store, self.config, self.notifier = client, store, config, notifier
+        self.slack, self.ecs, self.dry_run = slack, ecs, dry_run
+
+    def run(self, now: datetime) -> TickReport:
+        report = TickReport(now)
+        pools = read_pools(self.client, report.errors)
+        live, final = read_runs(self.client)
+        by_pool = queues(live, now)
+        times = run_times(final)
+        for counts in pools:
+            report.pools.append(self._pool(counts, by_pool.get(counts.id, PoolQueue()), times.get(counts.id), now))
+        measured = plan_times([*live, *final], self.config.plan_selector, now)
+        recent = [p for p in slow(measured, self.config.plan_threshold) if p.ended >= now - ALERT_LOOKBACK]
+        report.slow_plans = [self._slow_plan(p, now) for p in recent]
+        return report
+
+    def _send(self, channel: str, message: dict[str, Any]) -> str:
+        if self.dry_run:
+            return "would send"
+        if self.slack is None:
+            return "no slack"
+        self.slack.post(channel, message)
+        return "sent"
+
+    def _pool(self, counts: PoolCounts, queue: PoolQueue, run_time: timedelta | None, now: datetime) -> PoolReport:
+        record = self.store.pool(counts.id)
+        state, event = observe(record.state, counts.idle, now, self.config.window)
+        target = self.config.ecs_services.get(counts.name)
+        current = desired_count(self.ecs, target) if target is not None and self.ecs is not None else None
+        demand = Demand(counts.busy, queue.waiting_workspaces, counts.size if current is None else current, run_time)
+        rec = recommend(demand, self.config.scale, record.last_needed, now)
+        alert = ""
+        if not self.dry_run and not self.store.save_pool(counts.id, PoolRecord(state, rec.last_needed, record.version)):
+            # another invocation saved this pool since we read it: it owns this observation and its alert
+            return PoolReport(counts, queue, state.exhausted, None, "lost race", rec)
+        if event is not None:
+            since = state.episode_since if event is Event.EXHAUSTED else record.state.episode_since
+            message = pool_message(event, counts.name, counts.busy, queue, since, now)
+            alert = self._send(self.config.oncall_channel, message)
+        scaling = None
+        if target is not None and self.ecs is not None:
+            scaling = set_desired(self.ecs, target, rec.desired, dry_run=self.dry_run or not self.config.scale_apply)
+        return PoolReport(counts, queue, state.exhausted, event.value if event else None, alert, rec, scaling)
+
+    def _slow_plan(self, plan: PlanTime, now: datetime) -> SlowPlan:
+        recipient = choose(None, plan.owner, None, self.notifier, lambda _: None)
+        if not self.dry_run and not self.store.claim(f"slow-plan#{plan.run_id}", now):
+            return SlowPlan(plan, recipient.channel, "already sent")
+        org = self.client.settings.require_organization()
+        link = f"{self.notifier.app_url}/app/{org}/{plan.workspace}/runs/{plan.run_id}"
+        note = None if plan.owner in self.notifier.team_channels else recipient.reason
+        message = slow_plan_message(plan, self.config.plan_threshold, link, note)
+        return SlowPlan(plan, recipient.channel, self._send(recipient.channel, message))
+
+
+def metric_lines(report: TickReport, namespace: str) -> list[str]:
+    """EMF lines: one per pool and one for the slow plans."""
+    lines = []
+    for pool in report.pools:
+        c, q = pool.counts, pool.queue
+        lines.append(line(namespace, report.at, {"Pool": c.name}, {
+            "IdleAgents": (c.idle, COUNT), "BusyAgents": (c.busy, COUNT), "UnknownAgents": (c.unknown, COUNT),
+            "ErroredAgents": (c.errored, COUNT), "QueuedRuns": (q.waiting_runs, COUNT),
+            "OldestQueuedSeconds": (q.oldest_wait.total_seconds() if q.oldest_wait else 0, SECONDS),
+            "Exhausted": (int(pool.exhausted), COUNT), "DesiredAgents": (pool.recommendation.desired, COUNT)}))
+    longest = max((s.plan.took.total_seconds() for s in report.slow_plans), default=0)
+    lines.append(line(namespace, report.at, {}, {"SlowPlans": (len(report.slow_plans), COUNT),
+                                                 "SlowestPlanSeconds": (longest, SECONDS)}))
+    return lines
