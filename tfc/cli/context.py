@@ -12,12 +12,12 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from rich.console import Console
 
+from tfc.cli.output import make_console
 from tfc.client import TfcClient
 from tfc.settings import SettingsFlags, current_environ, resolve_settings
 
-stderr = Console(stderr=True, highlight=False)
+stderr = make_console(stderr=True)
 
 
 class OutputFormat(StrEnum):

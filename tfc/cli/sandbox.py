@@ -7,8 +7,8 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
 
+from tfc.cli.output import make_console
 from tfc.errors import UsageError
 
 app = typer.Typer(help="The built-in TFC-compatible sandbox.", no_args_is_help=True)
@@ -38,7 +38,7 @@ def serve(
     source = scenario if scenario == "demo" else Path(scenario)
     sandbox = Sandbox.from_scenario(source, lifecycle_seconds=lifecycle_seconds, latency_s=latency_ms / 1000,
                                     rate_limit=rate_limit or None, faults=spec, seed=seed)
-    console = Console(highlight=False, soft_wrap=True)
+    console = make_console()
     with sandbox.serve(host, port, access_log=access_log) as base_url:
         console.print(f"TFC sandbox serving organization [bold]{sandbox.organization}[/] at [bold]{base_url}[/]")
         console.print(f"  export TFE_ADDRESS={base_url} TFE_TOKEN={sandbox.token} "
