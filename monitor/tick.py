@@ -1,17 +1,12 @@
-"""One monitoring tick: read pools, agents and runs (five requests at the default scale), decide, alert, scale.
+"""One monitoring tick: read (``reads``), decide (exhaustion, queue, plantime, scaling), alert, scale.
 
-Reads: the pool list, one agents list per pool, the organization's non-final runs and the newest page of final
-runs (for plans that ended between ticks). Decisions are the pure modules' (exhaustion, queue, plantime,
-scaling); this module only wires them to TFC, the state store, Slack and ECS.
+This module only wires the pure decisions to TFC, the state store, Slack and ECS.
 """
 
 from __future__ import annotations
 
-import statistics
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from itertools import islice
 from typing import Any
 
 from monitor.config import MonitorConfig
@@ -19,34 +14,17 @@ from monitor.ecs import ScaleAction, desired_count, set_desired
 from monitor.emf import COUNT, SECONDS, line
 from monitor.exhaustion import Event, observe
 from monitor.messages import pool_message, slow_plan_message
-from monitor.plantime import PlanTime, plan_times, slow, stage_times
+from monitor.plantime import PlanTime, plan_times, slow
 from monitor.queue import PoolQueue, queues
+from monitor.reads import PoolCounts, read_pools, read_runs, run_times
 from monitor.scaling import Demand, Recommendation, recommend
 from monitor.state import MonitorStore, PoolRecord
 from notifier.config import NotifierConfig
 from notifier.recipients import choose
 from notifier.slack import SlackPort
 from tfc.client import TfcClient
-from tfc.errors import TfcError
-from tfc.models import Run
 
-FINAL_AFTER_PLAN = ("planned_and_finished", "applied", "errored", "discarded", "canceled", "force_canceled")
-RECENT_FINAL_RUNS = 100  # one page: plans that ended between two ticks are among the newest final runs
 ALERT_LOOKBACK = timedelta(hours=1)  # plans that ended before this are history, not alerts
-
-
-@dataclass(frozen=True, slots=True)
-class PoolCounts:
-    id: str
-    name: str
-    idle: int = 0
-    busy: int = 0
-    unknown: int = 0
-    errored: int = 0  # errored and exited: they do not count against capacity
-
-    @property
-    def size(self) -> int:
-        return self.idle + self.busy + self.unknown
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,35 +57,6 @@ class TickReport:
         """A pool is exhausted, or a slow plan is still planning or was announced in this tick."""
         return any(p.exhausted for p in self.pools) or any(
             not s.plan.finished or s.action in ("sent", "would send") for s in self.slow_plans)
-
-
-def read_pools(client: TfcClient, errors: list[str]) -> list[PoolCounts]:
-    out = []
-    for pool in client.list_agent_pools():
-        try:
-            statuses = [agent.status for agent in client.list_agents(pool.id)]
-        except TfcError as exc:
-            errors.append(f"agent pool {pool.name}: {exc}")
-            continue
-        out.append(PoolCounts(pool.id, pool.name, statuses.count("idle"), statuses.count("busy"),
-                              statuses.count("unknown"), statuses.count("errored") + statuses.count("exited")))
-    return out
-
-
-def read_runs(client: TfcClient) -> tuple[list[Run], list[Run]]:
-    """(non-final runs, the newest final runs) with their workspaces: two list requests."""
-    live = list(client.list_org_runs(status_group="non_final", include=("workspace",)))
-    final = list(islice(client.list_org_runs(statuses=FINAL_AFTER_PLAN, include=("workspace",)), RECENT_FINAL_RUNS))
-    return live, final
-
-
-def run_times(runs: Iterable[Run]) -> dict[str, timedelta]:
-    """Pool id → median time a plan or apply stage held an agent."""
-    samples: dict[str, list[timedelta]] = {}
-    for run in runs:
-        if run.workspace is not None and run.workspace.agent_pool_id is not None:
-            samples.setdefault(run.workspace.agent_pool_id, []).extend(stage_times(run))
-    return {pool: statistics.median_low(times) for pool, times in samples.items() if times}
 
 
 class Tick:
