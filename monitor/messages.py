@@ -11,7 +11,11 @@ from monitor.queue import PoolQueue
 
 
 def minutes(delta: timedelta) -> str:
-    total = int(delta.total_seconds() // 60)
+    """``4 min 30 s`` below ten minutes, ``42 min``, ``2 h 5 min``."""
+    seconds = int(delta.total_seconds())
+    total = seconds // 60
+    if total < 10 and seconds % 60:
+        return f"{total} min {seconds % 60} s"
     return f"{total} min" if total < 120 else f"{total // 60} h {total % 60} min"
 
 

@@ -6,6 +6,7 @@ from datetime import timedelta
 
 import pytest
 
+from monitor.messages import minutes
 from monitor.plantime import (
     PlanTime,
     matches,
@@ -148,3 +149,10 @@ def test_stage_times_hold_an_agent_for_plan_and_apply() -> None:
     assert stage_times(applied) == [3 * MIN, 4 * MIN]
     assert stage_times(run("r2", "planning", A, stamps={"planning-at": 3})) == []
     assert stage_times(run("r3", "errored", A, stamps={"applying-at": 9, "errored-at": 8})) == [MIN]
+
+
+@pytest.mark.parametrize(("seconds", "text"), [(0, "0 min"), (59, "0 min 59 s"), (270, "4 min 30 s"), (540, "9 min"),
+                                               (599, "9 min 59 s"), (600, "10 min"), (659, "10 min"),
+                                               (119 * 60, "119 min"), (120 * 60, "2 h 0 min"), (125 * 60, "2 h 5 min")])
+def test_durations_in_messages(seconds: int, text: str) -> None:
+    assert minutes(timedelta(seconds=seconds)) == text
