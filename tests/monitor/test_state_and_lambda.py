@@ -181,3 +181,21 @@ def test_a_missing_service_is_a_failed_action_not_a_crash(ecs: Any, table: Any) 
     busy = next(p for p in report.pools if p.counts.name == "busy-pool")
     assert busy.scaling is not None and busy.scaling.action == "failed"
     assert "no active service nope in cluster agents" in busy.scaling.detail
+
+
+def test_agents_recommend_sets_the_service_only_with_apply(ecs: Any, tmp_path: Any, monkeypatch: pytest.MonkeyPatch,
+                                                          capsys: pytest.CaptureFixture[str]) -> None:
+    from tests.monitor.harness import SCENARIO
+    from tfc.cli import main
+
+    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path))
+    args = ["--sandbox", str(SCENARIO), "agents", "recommend", "--pool", "busy-pool", "--ecs", "busy-pool=agents/busy",
+            "--output", "json"]
+    assert main(args) == 0
+    dry = json.loads(capsys.readouterr().out)["pools"][0]
+    assert (dry["current"], dry["desired"], dry["scaling"]["action"], service_count(ecs)) == (2, 7, "would set", 2)
+    assert main([*args, "--apply"]) == 0
+    applied = json.loads(capsys.readouterr().out)["pools"][0]
+    assert (applied["scaling"]["action"], applied["scaling"]["before"], service_count(ecs)) == ("set", 2, 7)
+    assert main([*args, "--apply"]) == 0
+    assert json.loads(capsys.readouterr().out)["pools"][0]["scaling"]["action"] == "unchanged"
