@@ -39,8 +39,8 @@ def recommend_pools(client: TfcClient, store: MonitorStore, config: MonitorConfi
     unknown = sorted((set(only) | set(config.ecs_services)) - names)
     if unknown and not errors:
         raise UsageError(f"no agent pool named {', '.join(unknown)} (pools: {', '.join(sorted(names)) or 'none'})")
-    live, final = read_runs(client)
-    by_pool, times = queues(live, now), run_times(final)
+    live, recent = read_runs(client)
+    by_pool, times = queues(live, now), run_times(recent)
     out = []
     for counts in pools:
         if only and counts.name not in only:

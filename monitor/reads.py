@@ -1,7 +1,8 @@
 """What a tick reads from TFC: pools with their agents' statuses, and the runs that matter (list requests only).
 
-Reads: the pool list, one agents list per pool, the organization's non-final runs, and the newest page of final
-runs (plans that ended between two ticks, and recent plan and apply times). Five requests for two pools.
+Reads: the pool list, one agents list per pool, the organization's runs that wait for or hold an agent (by status,
+so the many runs waiting for confirmation are not paged through), and the newest page of all runs (plans that
+ended between two ticks, recent plan and apply times). Five requests for two pools.
 """
 
 from __future__ import annotations
@@ -13,12 +14,12 @@ from datetime import timedelta
 from itertools import islice
 
 from monitor.plantime import stage_times
+from monitor.queue import RUNNING, WAITING
 from tfc.client import TfcClient
 from tfc.errors import TfcError
 from tfc.models import Run
 
-FINAL_AFTER_PLAN = ("planned_and_finished", "applied", "errored", "discarded", "canceled", "force_canceled")
-RECENT_FINAL_RUNS = 100  # one page: plans that ended between two ticks are among the newest final runs
+RECENT_RUNS = 100  # one page: plans that ended between two ticks are among the newest runs
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,10 +50,10 @@ def read_pools(client: TfcClient, errors: list[str]) -> list[PoolCounts]:
 
 
 def read_runs(client: TfcClient) -> tuple[list[Run], list[Run]]:
-    """(non-final runs, the newest final runs) with their workspaces: two list requests."""
-    live = list(client.list_org_runs(status_group="non_final", include=("workspace",)))
-    final = list(islice(client.list_org_runs(statuses=FINAL_AFTER_PLAN, include=("workspace",)), RECENT_FINAL_RUNS))
-    return live, final
+    """(runs waiting for or holding an agent, the newest runs) with their workspaces: two list requests."""
+    live = list(client.list_org_runs(statuses=sorted(WAITING | RUNNING), include=("workspace",)))
+    recent = list(islice(client.list_org_runs(include=("workspace",)), RECENT_RUNS))
+    return live, recent
 
 
 def run_times(runs: Iterable[Run]) -> dict[str, timedelta]:

@@ -68,14 +68,14 @@ class Tick:
     def run(self, now: datetime) -> TickReport:
         report = TickReport(now)
         pools = read_pools(self.client, report.errors)
-        live, final = read_runs(self.client)
+        live, recent = read_runs(self.client)
         by_pool = queues(live, now)
-        times = run_times(final)
+        times = run_times(recent)
         for counts in pools:
             report.pools.append(self._pool(counts, by_pool.get(counts.id, PoolQueue()), times.get(counts.id), now))
-        measured = plan_times([*live, *final], self.config.plan_selector, now)
-        recent = [p for p in slow(measured, self.config.plan_threshold) if p.ended >= now - ALERT_LOOKBACK]
-        report.slow_plans = [self._slow_plan(p, now) for p in recent]
+        measured = plan_times([*live, *recent], self.config.plan_selector, now)
+        fresh = [p for p in slow(measured, self.config.plan_threshold) if p.ended >= now - ALERT_LOOKBACK]
+        report.slow_plans = [self._slow_plan(p, now) for p in fresh]
         return report
 
     def _send(self, channel: str, message: dict[str, Any]) -> str:
