@@ -74,7 +74,7 @@ def from_env(env: Mapping[str, str]) -> MonitorConfig:
         return int(_number(env, name, default, minimum=0))
 
     scale = ScalePolicy(
-        min_agents=count("MONITOR_MIN_AGENTS", 1), max_agents=count("MONITOR_MAX_AGENTS", 20),
+        min_agents=count("MONITOR_MIN_AGENTS", 1), max_agents=count("MONITOR_MAX_AGENTS", 100),
         headroom=count("MONITOR_HEADROOM", 1), target_wait=minutes("MONITOR_TARGET_WAIT_MINUTES", 2),
         default_run_time=minutes("MONITOR_DEFAULT_RUN_MINUTES", 5, 0.1),
         scale_in_cooldown=minutes("MONITOR_SCALE_IN_COOLDOWN_MINUTES", 15))

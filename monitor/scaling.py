@@ -21,7 +21,7 @@ from datetime import datetime, timedelta
 @dataclass(frozen=True, slots=True)
 class ScalePolicy:
     min_agents: int = 1
-    max_agents: int = 20
+    max_agents: int = 100
     headroom: int = 1  # idle agents to keep for the next run
     target_wait: timedelta = timedelta(minutes=2)
     default_run_time: timedelta = timedelta(minutes=5)

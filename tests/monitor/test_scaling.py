@@ -12,7 +12,7 @@ from monitor.scaling import Demand, ScalePolicy, recommend, waves
 
 NOW = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
 MIN = timedelta(minutes=1)
-P = ScalePolicy()  # min 1, max 20, headroom 1, target wait 2 min, default run 5 min, cooldown 15 min
+P = ScalePolicy(max_agents=20)  # min 1, max 20, headroom 1, target wait 2 min, default run 5 min, cooldown 15 min
 
 CASES = [
     # (name, demand, policy, last_needed, desired, raw, held)

@@ -137,7 +137,7 @@ def test_the_lambda_rejects_anything_but_a_schedule(event: dict[str, Any], serve
     ("MONITOR_RECOVERED_MINUTES", "0", "MONITOR_RECOVERED_MINUTES: must be at least 1"),
     ("MONITOR_SCALE_APPLY", "yes", "MONITOR_SCALE_APPLY: expected true or false"),
     ("MONITOR_ECS_SERVICES", "busy-pool=cluster", "MONITOR_ECS_SERVICES: 'busy-pool=cluster': expected"),
-    ("MONITOR_MIN_AGENTS", "30", "MONITOR_MIN_AGENTS (30) is above MONITOR_MAX_AGENTS (20)"),
+    ("MONITOR_MIN_AGENTS", "150", "MONITOR_MIN_AGENTS (150) is above MONITOR_MAX_AGENTS (100)"),
     ("MONITOR_STATE_TABLE", "", "MONITOR_STATE_TABLE is not set"),
 ])
 def test_bad_settings_name_the_variable(name: str, value: str, message: str, served: dict[str, str]) -> None:
