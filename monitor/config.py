@@ -70,8 +70,8 @@ def from_env(env: Mapping[str, str]) -> MonitorConfig:
     def minutes(name: str, default: float, minimum: float = 0) -> timedelta:
         return timedelta(minutes=_number(env, name, default, minimum=minimum))
 
-    def count(name: str, default: int) -> int:
-        return int(_number(env, name, default, minimum=0))
+    def count(name: str, default: int, minimum: int = 0) -> int:
+        return int(_number(env, name, default, minimum=minimum))
 
     scale = ScalePolicy(
         min_agents=count("MONITOR_MIN_AGENTS", 1), max_agents=count("MONITOR_MAX_AGENTS", 100),
@@ -82,7 +82,7 @@ def from_env(env: Mapping[str, str]) -> MonitorConfig:
         raise ConfigError(f"MONITOR_MIN_AGENTS ({scale.min_agents}) is above MONITOR_MAX_AGENTS ({scale.max_agents})")
     window = Window(exhausted_after=minutes("MONITOR_EXHAUSTED_MINUTES", 10, 1),
                     recovered_after=minutes("MONITOR_RECOVERED_MINUTES", 5, 1),
-                    recover_idle=count("MONITOR_RECOVER_IDLE", 1) or 1,
+                    recover_idle=count("MONITOR_RECOVER_IDLE", 1, 1),
                     max_gap=minutes("MONITOR_MAX_GAP_MINUTES", 5, 1))
     return MonitorConfig(
         window=window,

@@ -136,6 +136,7 @@ def test_the_lambda_rejects_anything_but_a_schedule(event: dict[str, Any], serve
     ("MONITOR_EXHAUSTED_MINUTES", "ten", "MONITOR_EXHAUSTED_MINUTES: expected a number, got 'ten'"),
     ("MONITOR_RECOVERED_MINUTES", "0", "MONITOR_RECOVERED_MINUTES: must be at least 1"),
     ("MONITOR_SCALE_APPLY", "yes", "MONITOR_SCALE_APPLY: expected true or false"),
+    ("MONITOR_RECOVER_IDLE", "0", "MONITOR_RECOVER_IDLE: must be at least 1"),
     ("MONITOR_ECS_SERVICES", "busy-pool=cluster", "MONITOR_ECS_SERVICES: 'busy-pool=cluster': expected"),
     ("MONITOR_MIN_AGENTS", "150", "MONITOR_MIN_AGENTS (150) is above MONITOR_MAX_AGENTS (100)"),
     ("MONITOR_STATE_TABLE", "", "MONITOR_STATE_TABLE is not set"),
