@@ -2,7 +2,9 @@
 
 A run is *waiting* in ``pending``, ``plan_queued``, ``queuing``, ``apply_queued`` or ``queuing_apply``, and
 *running* (it holds an agent) in ``fetching``, ``planning`` or ``applying``. Runs waiting for confirmation (or
-a policy override, or in any other resting state) hold no agent and count as neither. Only workspaces in agent
+a policy override, or in any other resting state) hold no agent and count as neither; nor does a ``pending`` run
+that is not its workspace's current run: it waits behind another run of its workspace (perhaps one waiting for
+confirmation), not for an agent. Only workspaces in agent
 execution mode with a pool count; a workspace runs one run at a time, so agent demand is counted in
 workspaces: a workspace with a running run needs no further agent for the runs queued behind it.
 """
@@ -39,6 +41,8 @@ def queues(runs: Iterable[Run], now: datetime) -> dict[str, PoolQueue]:
     for run in runs:
         ws = run.workspace
         if ws is None or ws.execution_mode != "agent" or ws.agent_pool_id is None:
+            continue
+        if run.status == "pending" and ws.current_run_id not in (None, run.id):
             continue
         if run.status in WAITING:
             waiting.setdefault(ws.agent_pool_id, []).append(run)

@@ -9,8 +9,10 @@ from tfc.models import Run, Workspace
 NOW = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
 
 
-def workspace(name: str, pool: str | None = "apool-a", mode: str = "agent", tags: tuple[str, ...] = ()) -> Workspace:
-    return Workspace(id=f"ws-{name}", name=name, execution_mode=mode, agent_pool_id=pool, tag_names=tags)
+def workspace(name: str, pool: str | None = "apool-a", mode: str = "agent", tags: tuple[str, ...] = (),
+              current: str | None = None) -> Workspace:
+    return Workspace(id=f"ws-{name}", name=name, execution_mode=mode, agent_pool_id=pool, tag_names=tags,
+                     current_run_id=current)
 
 
 def run(run_id: str, status: str, ws: Workspace, *, created_min_ago: float = 30,

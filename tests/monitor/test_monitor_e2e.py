@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from datetime import timedelta
 from pathlib import Path
 
 from monitor.emf import COUNT, SECONDS
@@ -25,6 +24,10 @@ def test_forty_minutes_of_ticks(tmp_path: Path, slack_server: tuple[SlackServer,
     store = FileMonitorStore(tmp_path / "monitor.json")
     alerting, requests, events = {}, set(), []
     with scenario_sandbox(clock) as sandbox:
+        world = sandbox.world
+        queued_at = min(r.timestamps[f"{r.status.replace('_', '-')}-at"] for r in world.runs.values()
+                        if r.status in ("plan_queued", "apply_queued")
+                        and world.workspaces[r.workspace_id].agent_pool_id is not None)
         for minute in range(41):
             report, made = tick(sandbox, store, slack, clock.at(minute))
             requests.add(made)
@@ -39,13 +42,14 @@ def test_forty_minutes_of_ticks(tmp_path: Path, slack_server: tuple[SlackServer,
     assert sent[:2] == [("#team-network", "dev-network: plan took 7 min (threshold 4 min)"),
                         ("#platform", "dev-orphan: plan took 4 min 30 s (threshold 4 min)")]
     assert [c for c, _ in sent[2:]] == ["#tfc-oncall", "#tfc-oncall"]
-    assert sent[2][1].startswith("Agent pool busy-pool exhausted: no idle agent for 10 min (4 busy; 2 runs waiting")
-    assert sent[3][1] == "Agent pool busy-pool recovered: idle agents again (2 busy, 2 runs waiting)"
+    assert sent[2][1].startswith("Agent pool busy-pool exhausted: no idle agent for 10 min (4 busy; 2 runs waiting, "
+                                 "the oldest for 1")  # 10 minutes later than at minute 0
+    assert sent[3][1] == "Agent pool busy-pool recovered: idle agents again (2 busy, 0 runs waiting)"  # they ran
     assert "_dev-orphan has no owner" not in json.dumps(server.posted()[1])  # the reason comes from the notifier
     assert "workspace has no owner: tag" in json.dumps(server.posted()[1]["blocks"])
     busy = next(p for p in first.pools if p.counts.name == "busy-pool")
     assert (busy.counts.idle, busy.counts.busy, busy.queue.waiting_runs, busy.queue.waiting_workspaces,
-            busy.queue.oldest_wait) == (0, 4, 2, 2, timedelta(minutes=6))
+            busy.queue.oldest_wait) == (0, 4, 2, 2, clock.at(0) - queued_at.replace(microsecond=0))  # TFC: seconds
     flappy = next(p for p in first.pools if p.counts.name == "flappy-pool")
     assert (flappy.counts.idle, flappy.queue.waiting_runs) == (0, 0)
     assert sorted((s.plan.workspace, s.action) for s in first.slow_plans) == [("dev-network", "sent"),
@@ -77,6 +81,9 @@ def test_metric_lines_are_embedded_metric_format(tmp_path: Path) -> None:
     with scenario_sandbox(clock) as sandbox:
         report, _ = tick(sandbox, FileMonitorStore(tmp_path / "s.json"), None, clock.at(0))
     lines = [json.loads(entry) for entry in metric_lines(report, "Test/NS")]
+    wait = next(p.queue.oldest_wait for p in report.pools if p.counts.name == "busy-pool")
+    assert wait is not None
+    seconds = wait.total_seconds()
     pool = next(entry for entry in lines if entry.get("Pool") == "busy-pool")
     directive = pool["_aws"]["CloudWatchMetrics"][0]
     assert pool["_aws"]["Timestamp"] == int(clock.now.timestamp() * 1000)
@@ -84,7 +91,7 @@ def test_metric_lines_are_embedded_metric_format(tmp_path: Path) -> None:
     units = {m["Name"]: m["Unit"] for m in directive["Metrics"]}
     assert units["OldestQueuedSeconds"] == SECONDS and units["IdleAgents"] == COUNT
     assert {k: pool[k] for k in units} == {"IdleAgents": 0, "BusyAgents": 4, "UnknownAgents": 0, "ErroredAgents": 0,
-                                           "QueuedRuns": 2, "OldestQueuedSeconds": 360.0, "Exhausted": 0,
+                                           "QueuedRuns": 2, "OldestQueuedSeconds": seconds, "Exhausted": 0,
                                            "DesiredAgents": 7}  # 4 busy + 2 queued + 1 headroom
     org = lines[-1]
     assert org["_aws"]["CloudWatchMetrics"][0]["Dimensions"] == [[]]

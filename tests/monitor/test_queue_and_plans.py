@@ -43,6 +43,18 @@ def test_running_statuses(status: str) -> None:
     assert queues([run("r1", status, A)], NOW) == {"apool-a": PoolQueue(running_runs=1)}
 
 
+@pytest.mark.parametrize(("current", "counted"), [(None, True), ("r1", True), ("r0", False)])
+def test_a_pending_run_behind_another_run_waits_for_its_workspace(current: str | None, counted: bool) -> None:
+    ws = workspace("a", current=current)
+    expected = {"apool-a": PoolQueue(1, 1, 0, 30 * MIN)} if counted else {}
+    assert queues([run("r1", "pending", ws)], NOW) == expected
+
+
+def test_the_current_run_rule_is_for_pending_runs_only() -> None:
+    ws = workspace("a", current="r0")
+    assert queues([run("r1", "plan_queued", ws)], NOW)["apool-a"].waiting_runs == 1
+
+
 def test_only_agent_mode_workspaces_with_a_pool_count() -> None:
     remote, no_pool = workspace("r", mode="remote"), workspace("n", pool=None)
     assert queues([run("r1", "plan_queued", remote), run("r2", "plan_queued", no_pool)], NOW) == {}

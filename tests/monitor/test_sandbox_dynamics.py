@@ -93,7 +93,7 @@ MIN = timedelta(minutes=1)
     ("planned", 10, 7, {"planning-at": NOW - 10 * MIN, "planned-at": NOW - 3 * MIN}),
     ("planned_and_finished", 10, 7, {"planning-at": NOW - 10 * MIN, "planned-and-finished-at": NOW - 3 * MIN}),
     ("errored", 10, 10, {"planning-at": NOW - 10 * MIN, "errored-at": NOW}),
-    ("applied", 10, 4, {"planning-at": NOW - 10 * MIN, "planned-at": NOW - 6 * MIN, "applied-at": NOW - 6 * MIN}),
+    ("applied", 10, 4, {"planning-at": NOW - 10 * MIN, "planned-at": NOW - 6 * MIN}),
     ("planning", 10, 11, "before it was created"),
     ("planned", 10, 11, "would end in the future"),
     ("plan_queued", 10, 2, "has not started planning"),

@@ -16,7 +16,7 @@ import httpx
 import pytest
 
 from tfc.client import TfcClient
-from tfc.errors import ConfigError, Conflict
+from tfc.errors import ConfigError
 from tfc.sandbox import FaultSpec, Sandbox
 from tfc.sandbox.webhooks import SIGNATURE_HEADER, sign
 
@@ -107,37 +107,6 @@ def test_not_yaml_names_the_line(tmp_path: Path) -> None:
     path.write_text("organization: acme\nworkspaces: [\n  - {name: x\n")
     with pytest.raises(ConfigError, match=r"broken.yaml:\d+: not valid YAML"):
         Sandbox.from_scenario(path)
-
-
-def test_lifecycle_steps_with_time_and_queueing(scenario_file: Path) -> None:
-    clock = Clock()
-    sandbox = Sandbox.from_scenario(scenario_file, rate_limit=None, lifecycle_seconds=10, clock=clock)
-    with sandbox.client() as client:
-        ws = client.get_workspace_by_name("net-prod")
-        planned = client.get_run(ws.current_run_id or "")
-        first = client.create_run(ws.id, message="first")
-        assert client.get_run(planned.id).is_confirmable is False  # no longer current: superseded
-        with pytest.raises(Conflict):
-            client.apply_run(planned.id)
-        seen = [client.get_run(first.id).status]
-        for _ in range(3):
-            clock.advance(10)
-            seen.append(client.get_run(first.id).status)
-        assert seen == ["planning", "planned_and_finished", "planned_and_finished", "planned_and_finished"]
-        second = client.create_run(ws.id, message="second")
-        assert client.get_run(second.id).status == "planning"
-        third = client.create_run(ws.id, message="third")  # waits: the workspace is busy planning
-        fourth = client.create_run(ws.id, message="fourth")  # and supersedes the waiting third
-        assert client.get_workspace(ws.id).current_run_id == fourth.id
-        assert [client.get_run(r.id).status for r in (third, fourth)] == ["pending", "pending"]
-        client.discard_run(third.id)
-        with pytest.raises(Conflict):
-            client.discard_run(second.id)  # planning: cancel, not discard
-        clock.advance(10)
-        assert [client.get_run(r.id).status for r in (second, third, fourth)] == [
-            "planned_and_finished", "discarded", "planning"]
-        clock.advance(10)
-        assert client.get_run(fourth.id).status == "planned_and_finished"
 
 
 def test_a_burst_above_the_limit_gets_429_with_headers() -> None:

@@ -88,7 +88,9 @@ def get_client(ctx: typer.Context) -> TfcClient:
 
 
 def _scenario_source(value: str) -> str | Path:
-    return value if value == "demo" else Path(value)
+    from tfc.sandbox import BUILT_IN
+
+    return value if value in BUILT_IN else Path(value)
 
 
 def to_jsonable(value: Any) -> Any:

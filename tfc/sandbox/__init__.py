@@ -28,7 +28,9 @@ from tfc.settings import Secret, Settings
 IN_PROCESS_API = "http://sandbox.tfc.local"
 IN_PROCESS_ARCHIVIST = "http://archivist.sandbox.tfc.local"
 
-__all__ = ["FaultSpec", "Sandbox"]
+BUILT_IN = ("demo", "scale")  # scenario names that are generated, not read from a file
+
+__all__ = ["BUILT_IN", "FaultSpec", "Sandbox"]
 
 
 class _InProcessTransport(httpx.BaseTransport):
@@ -79,10 +81,11 @@ class Sandbox:
         clock: Callable[[], datetime] = utc_now,
     ) -> Sandbox:
         world = World(clock=clock, lifecycle_seconds=lifecycle_seconds, seed=seed)
-        if source == "demo":
-            from tfc.sandbox.demo import DEMO_ORG, build_demo
+        if source in BUILT_IN:  # "scale" is the 1,500-workspace organization
+            from tfc.sandbox.demo import DEMO_ORG, PROFILES, build_demo
 
-            token, organization = build_demo(world, seed=seed, now=clock()), DEMO_ORG
+            token = build_demo(world, seed=seed, now=clock(), profile=PROFILES[str(source)])
+            organization = DEMO_ORG
         else:
             from tfc.sandbox.scenario import load_scenario
 

@@ -3,7 +3,8 @@
 A pool's timeline says how many of its live agents (idle or busy in the scenario) are idle from a minute on,
 counted from the moment the scenario was loaded on the world's clock; the rest are busy. With ``repeat_minutes``
 the timeline starts over (a flapping pool). Unknown, errored and exited agents keep their status. Statuses are
-recomputed whenever a client reads the pool, so a test that moves the injected clock sees the pool change.
+recomputed whenever a client reads the pool, so a test that moves the injected clock sees the pool change. While
+a pool's timeline gives it no idle agent, queued runs of its workspaces (``plan_queued``, ``apply_queued``) wait.
 
     timeline: [{minute: 0, idle: 0}]                                  # saturated from the start
     timeline: [{minute: 0, idle: 0}, {minute: 12, idle: 3}]          # recovering after 12 minutes
@@ -20,7 +21,7 @@ from typing import Any
 from weakref import WeakKeyDictionary
 
 from tfc.errors import ConfigError
-from tfc.sandbox.world import AgentPoolRec, World
+from tfc.sandbox.world import AgentPoolRec, RunRec, World
 from tfc.yamllines import LINE
 
 LIVE = ("idle", "busy")
@@ -72,7 +73,19 @@ def parse(node: dict[str, Any], field: str, now: datetime, error: ErrorAt) -> Ti
 
 
 def attach(world: World, pool: AgentPoolRec, timeline: Timeline) -> None:
+    """Give the pool its timeline; queued runs of its workspaces start only while it has idle agents."""
     _TIMELINES.setdefault(world, {})[pool.id] = timeline
+    world.agent_free = lambda run: agent_free(world, run)
+
+
+def agent_free(world: World, run: RunRec) -> bool:
+    """A queued run in a workspace whose pool has a timeline starts only when the timeline gives idle agents."""
+    pool_id = world.workspaces[run.workspace_id].agent_pool_id
+    timeline = _TIMELINES.get(world, {}).get(pool_id or "")
+    if timeline is None:
+        return True
+    idle = timeline.idle_at(world.clock())
+    return idle is None or idle > 0
 
 
 def refresh(world: World, pool: AgentPoolRec) -> None:

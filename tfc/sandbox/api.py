@@ -9,10 +9,23 @@ import socket
 from typing import TYPE_CHECKING
 
 from flask import Flask, Response, g, request
+from werkzeug.exceptions import HTTPException
 
 from tfc.sandbox.guards import Budget, Fault, limit_for
 from tfc.sandbox.http import Api, ApiProblem, Settings
-from tfc.sandbox.routes import agents, archivist, meta, notifications, plans, runs, state, workspaces
+from tfc.sandbox.routes import (
+    account,
+    agents,
+    archivist,
+    configuration,
+    meta,
+    notifications,
+    plans,
+    runs,
+    state,
+    tags,
+    workspaces,
+)
 from tfc.sandbox.world import Event, World
 
 if TYPE_CHECKING:
@@ -29,13 +42,14 @@ def create_app(world: World, settings: Settings, deliverer: Deliverer) -> Flask:
     def _problem(exc: ApiProblem) -> Response:
         return api.error(exc.status, exc.title, exc.detail)
 
-    @app.errorhandler(404)
-    def _not_found(_: Exception) -> Response:
-        return api.error(404, "not found")
+    @app.errorhandler(HTTPException)
+    def _http(exc: HTTPException) -> Response:  # 404, 405, 400 …: TFC's JSON:API body, never Flask's HTML
+        return api.error(exc.code or 500, (exc.name or "error").lower())
 
-    @app.errorhandler(405)
-    def _not_allowed(_: Exception) -> Response:
-        return api.error(405, "method not allowed")
+    @app.errorhandler(Exception)
+    def _internal(exc: Exception) -> Response:
+        app.logger.exception("sandbox: unhandled error")
+        return api.error(500, "internal server error", type(exc).__name__)
 
     @app.before_request
     def _guard() -> Response | None:
@@ -64,6 +78,7 @@ def create_app(world: World, settings: Settings, deliverer: Deliverer) -> Flask:
                 return _too_many(int(settings.rate_limit or 30), 0.05)
             if fault is Fault.DROP:
                 return _drop()
+            g.lost = fault  # LOST/LOST_5XX: handled first, the response is lost afterwards
         if path != "/api/v2/ping" and (g.token is None or g.token not in world.tokens):
             return api.error(401, "unauthorized")
         with world.lock:
@@ -77,6 +92,11 @@ def create_app(world: World, settings: Settings, deliverer: Deliverer) -> Flask:
         events: list[Event] = getattr(g, "events", [])
         if events:
             deliverer.deliver(events)
+        lost = getattr(g, "lost", None)
+        if lost is Fault.LOST:
+            return _drop()
+        if lost is Fault.LOST_5XX:
+            return api.error(502, "bad gateway", "injected fault: the request was handled, its response lost")
         return response
 
     def _too_many(limit: int, wait: float) -> Response:
@@ -97,6 +117,7 @@ def create_app(world: World, settings: Settings, deliverer: Deliverer) -> Flask:
         scheme, _, token = header.partition(" ")
         return token.strip() if scheme.lower() == "bearer" and token.strip() else None
 
-    for routes in (meta, workspaces, runs, plans, state, agents, notifications, archivist):
+    for routes in (meta, account, workspaces, tags, runs, plans, configuration, state, agents, notifications,
+                   archivist):
         routes.register(app, api)
     return app

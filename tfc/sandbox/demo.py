@@ -27,6 +27,7 @@ from tfc.sandbox.world import (
     StateVersionRec,
     WorkspaceRec,
     World,
+    backfill_timestamps,
     count_plan,
 )
 
@@ -42,6 +43,7 @@ DEMO_TOKEN = "sandbox-demo.atlasv1.not-a-secret"  # noqa: S105 - public: the san
 DEMO_COMMIT = "abcd1234" + _hex(b"tfc-toolkit demo commit")[:32]
 NEWER_COMMIT = "f00dfeed" + _hex(b"tfc-toolkit newer commit")[:32]
 DEMO_AUTHOR = "maria.garcia"
+DEMO_USER = "platform-bot"  # who the demo token is (GET /account/details)
 COMMIT_MESSAGE = "deploy module: allow KMS decrypt on artifacts for every stack (#4821)"
 
 TIERS = ("dev", "staging", "prod", "gxp")
@@ -73,6 +75,22 @@ BASE_RESOURCES = {
 
 
 @dataclass(frozen=True, slots=True)
+class Profile:
+    """How big the generated organization is; the demo's figures are documented in docs/sandbox.md."""
+
+    type_counts: tuple[tuple[str, int], ...]
+    commit_deploys: int  # type:deploy workspaces with a run of DEMO_COMMIT (four of them are exceptions)
+    commit_regions: int  # type:region workspaces with a run of DEMO_COMMIT
+
+
+DEMO = Profile(TYPE_COUNTS, commit_deploys=261, commit_regions=9)
+# The seed's horizon: 1,500 workspaces; 1,001 runs of DEMO_COMMIT of which 1,000 await confirmation (one errored).
+SCALE = Profile((("deploy", 1100), ("region", 200), ("account", 38), ("network", 60), ("data", 52),
+                 ("platform", 50)), commit_deploys=1001, commit_regions=0)
+PROFILES = {"demo": DEMO, "scale": SCALE}
+
+
+@dataclass(frozen=True, slots=True)
 class DemoWorkspace:
     rec: WorkspaceRec
     kind: str
@@ -81,15 +99,16 @@ class DemoWorkspace:
     regions: tuple[str, ...]
 
 
-def build_demo(world: World, *, seed: int = 0, now: datetime) -> str:
-    """Fill ``world`` with the demo organization; return its token."""
+def build_demo(world: World, *, seed: int = 0, now: datetime, profile: Profile = DEMO) -> str:
+    """Fill ``world`` with the demo organization (or the ``SCALE`` profile's); return its token."""
     rng = random.Random(seed)
     world.organizations[DEMO_ORG] = {"name": DEMO_ORG, "email": "platform@example.com"}
     world.tokens[DEMO_TOKEN] = frozenset({DEMO_ORG})
+    world.token_users[DEMO_TOKEN] = world.user(DEMO_USER).id
     accounts = [str(rng.randrange(10**11, 10**12)) for _ in range(38)]
     pools = _agent_pools(world, rng, now)
     demo: list[DemoWorkspace] = []
-    for kind, count in TYPE_COUNTS:
+    for kind, count in profile.type_counts:
         for index in range(count):
             tier = rng.choices(TIERS, TIER_WEIGHTS)[0]
             account = accounts[index % len(accounts)] if kind == "account" else rng.choice(accounts)
@@ -100,13 +119,15 @@ def build_demo(world: World, *, seed: int = 0, now: datetime) -> str:
             rec = WorkspaceRec(id=_ws_id(name), name=name, organization=DEMO_ORG, tags=tags,
                                created_at=now - timedelta(days=age, hours=rng.randrange(24)),
                                working_directory=f"workspaces/{kind}/{name}",
-                               agent_pool_id=pools["prod" if tier in ("prod", "gxp") else "nonprod"])
+                               agent_pool_id=pools["prod" if tier in ("prod", "gxp") else "nonprod"],
+                               project_id=world.project(DEMO_ORG, kind).id,  # one project per type
+                               tag_bindings=dict(t.split(":", 1) for t in tags))  # the same tags, key-value
             world.add_workspace(rec)
             demo.append(DemoWorkspace(rec, kind, tier, account, regions))
     by_name = {d.rec.name: d for d in demo}
     world.history_factory = lambda ws: _history(ws, by_name[ws.name], seed, now)
     _settled_runs(world, demo, rng, now)
-    _commit_runs(world, demo, rng, now)
+    _commit_runs(world, demo, rng, now, profile)
     _other_pending(world, demo, rng, now)
     _errored(world, demo, rng, now)
     return DEMO_TOKEN
@@ -131,25 +152,22 @@ def _agent_pools(world: World, rng: random.Random, now: datetime) -> dict[str, s
     return ids
 
 
-def _add_run(world: World, ws: WorkspaceRec, *, sha: str, author: str, message: str, status: str,
+def _add_run(world: World, now: datetime, ws: WorkspaceRec, *, sha: str, author: str, message: str, status: str,
              created: datetime, document: dict[str, Any] | None, errored_plan: bool = False) -> RunRec:
     ingress = IngressRec(id=world.new_id("ia"), commit_sha=sha, commit_message=message,
                          sender_username=author)
     world.ingress[ingress.id] = ingress
-    cv = ConfigurationVersionRec(id=world.new_id("cv"), ingress_id=ingress.id)
+    cv = ConfigurationVersionRec(id=world.new_id("cv"), ingress_id=ingress.id, workspace_id=ws.id)
     run = RunRec(id=world.new_id("run"), workspace_id=ws.id, status=status, created_at=created,
                  plan_id=world.new_id("plan"), apply_id=world.new_id("apply"), cv_id=cv.id, message=message,
-                 errored_plan=errored_plan)
-    plan = PlanRec(id=run.plan_id, run_id=run.id, document=document,
-                   status="errored" if errored_plan else "finished")
+                 errored_plan=errored_plan, created_by=world.user(author).id, trigger_reason="vcs")
+    waiting = status == "pending"
+    plan = PlanRec(id=run.plan_id, run_id=run.id, document=None if waiting else document,
+                   status="pending" if waiting else "errored" if errored_plan else "finished")
     count_plan(plan)
-    run.timestamps = {"plan-queueable-at": created, "planning-at": created + timedelta(seconds=20)}
-    end = created + timedelta(minutes=2)
-    if status == "applied":
-        run.timestamps |= {"planned-at": end, "confirmed-at": end, "applying-at": end, "applied-at": end}
-        run.apply_status = "finished"
-    else:
-        run.timestamps[f"{status.replace('_', '-')}-at"] = end
+    backfill_timestamps(run, plan, now=now)
+    if document is not None:
+        world.plan_templates[cv.id] = document
     world.add_run(run, plan, cv)
     return run
 
@@ -158,32 +176,33 @@ def _settled_runs(world: World, demo: Sequence[DemoWorkspace], rng: random.Rando
     """Every workspace's last apply, from some days ago."""
     for d in demo:
         sha = _hex(f"settled-{d.rec.name}".encode())[:40]
-        _add_run(world, d.rec, sha=sha, author=rng.choice(AUTHORS), message="Routine change", status="applied",
+        _add_run(world, now, d.rec, sha=sha, author=rng.choice(AUTHORS), message="Routine change", status="applied",
                  created=now - timedelta(days=rng.randrange(3, 40), minutes=rng.randrange(600)), document=None)
 
 
-def _commit_runs(world: World, demo: Sequence[DemoWorkspace], rng: random.Random, now: datetime) -> None:
+def _commit_runs(world: World, demo: Sequence[DemoWorkspace], rng: random.Random, now: datetime,
+                 profile: Profile) -> None:
     deploys = [d for d in demo if d.kind == "deploy"]
     rng.shuffle(deploys)
-    chosen = sorted(deploys[:261], key=lambda d: d.rec.name)
+    chosen = sorted(deploys[:profile.commit_deploys], key=lambda d: d.rec.name)
     exceptions = {chosen[7].rec.name: "delete", chosen[101].rec.name: "errored", chosen[150].rec.name: "superseded",
                   chosen[200].rec.name: "drift"}
     started = now - timedelta(hours=2)
     for offset, d in enumerate(chosen):
         variant = exceptions.get(d.rec.name, "plain")
-        created = started + timedelta(seconds=offset * 7)
+        created = started + timedelta(seconds=offset * 7 * 261 / len(chosen))
         errored = variant == "errored"
         document = None if errored else deploy_plan(d, variant)
-        _add_run(world, d.rec, sha=DEMO_COMMIT, author=DEMO_AUTHOR, message=COMMIT_MESSAGE,
+        _add_run(world, now, d.rec, sha=DEMO_COMMIT, author=DEMO_AUTHOR, message=COMMIT_MESSAGE,
                  status="errored" if errored else "planned", created=created, document=document,
                  errored_plan=errored)
         if variant == "superseded":
-            _add_run(world, d.rec, sha=NEWER_COMMIT, author="bob.smith", message="deploy: bump lambda memory",
-                     status="planned", created=created + timedelta(minutes=30),
-                     document=deploy_plan(d, "plain"))
-    regions = sorted((d for d in demo if d.kind == "region"), key=lambda d: d.rec.name)[:9]
+            _add_run(world, now, d.rec, sha=NEWER_COMMIT, author="bob.smith", message="deploy: bump lambda memory",
+                     status="pending", created=created + timedelta(minutes=30),
+                     document=deploy_plan(d, "plain"))  # queued behind the commit's run, as TFC queues
+    regions = sorted((d for d in demo if d.kind == "region"), key=lambda d: d.rec.name)[:profile.commit_regions]
     for offset, d in enumerate(regions):
-        _add_run(world, d.rec, sha=DEMO_COMMIT, author=DEMO_AUTHOR, message=COMMIT_MESSAGE, status="planned",
+        _add_run(world, now, d.rec, sha=DEMO_COMMIT, author=DEMO_AUTHOR, message=COMMIT_MESSAGE, status="planned",
                  created=started + timedelta(minutes=40, seconds=offset), document=deploy_plan(d, "plain"))
 
 
@@ -195,8 +214,8 @@ def _other_pending(world: World, demo: Sequence[DemoWorkspace], rng: random.Rand
         author = AUTHORS[n % len(AUTHORS)]
         sha = _hex(f"{author}-{n // 20}".encode())[:40]
         created = now - timedelta(hours=rng.randrange(1, 120), minutes=rng.randrange(60))
-        _add_run(world, d.rec, sha=sha, author=author, message=f"{d.kind}: tune settings ({author})", status="planned",
-                 created=created, document=small_plan(d, rng))
+        _add_run(world, now, d.rec, sha=sha, author=author, message=f"{d.kind}: tune settings ({author})",
+                 status="planned", created=created, document=small_plan(d, rng))
 
 
 def _errored(world: World, demo: Sequence[DemoWorkspace], rng: random.Random, now: datetime) -> None:
@@ -207,7 +226,7 @@ def _errored(world: World, demo: Sequence[DemoWorkspace], rng: random.Random, no
         times = 2 if n < 2 else 1  # two workspaces failed twice in a row
         for attempt in range(times):
             sha = _hex(f"errored-{d.rec.name}-{attempt}".encode())[:40]
-            _add_run(world, d.rec, sha=sha, author=rng.choice(AUTHORS), message=f"{d.kind}: refactor",
+            _add_run(world, now, d.rec, sha=sha, author=rng.choice(AUTHORS), message=f"{d.kind}: refactor",
                      status="errored", created=now - timedelta(hours=6 - attempt * 2), document=None,
                      errored_plan=True)
 

@@ -2,19 +2,20 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime
+from functools import partial
 from typing import Any
 
 from tfc.sandbox.world import (
-    CANCELABLE,
-    DISCARDABLE,
     AgentPoolRec,
     AgentRec,
     CommentRec,
     NotificationRec,
+    ProjectRec,
     RunRec,
     StateVersionRec,
+    UserRec,
     WorkspaceRec,
     World,
 )
@@ -32,83 +33,134 @@ def stamp(value: datetime) -> str:
     return value.strftime("%Y-%m-%dT%H:%M:%S+00:00")
 
 
-def ref(kind: str, ident: str | None) -> dict[str, Any]:
-    return {"data": {"id": ident, "type": kind} if ident else None}
+def ref(kind: str, ident: str | None, related: str | None = None) -> dict[str, Any]:
+    """A to-one relationship; ``related`` is the ``links.related`` URL clients follow."""
+    out: dict[str, Any] = {"data": {"id": ident, "type": kind} if ident else None}
+    if related:
+        out["links"] = {"related": related}
+    return out
 
 
 def workspace(world: World, ws: WorkspaceRec) -> Resource:
+    """go-tfe workspace.go ``Workspace``; relationships with the links.related clients follow."""
     current_sv = world.current_state_version(ws)
     resource_count = sum(r["count"] for r in current_sv.resources if not r["type"].startswith("data.")) if (
         current_sv) else 0
+    link = f"/api/v2/workspaces/{ws.id}"
+    latest = world.runs.get(ws.latest_run_id or "")
     return {
         "id": ws.id,
         "type": "workspaces",
         "attributes": {
             "name": ws.name,
             "created-at": created_at(ws.created_at),
+            "updated-at": created_at(ws.updated_at or ws.created_at),
+            "latest-change-at": created_at(latest.created_at if latest else ws.created_at),
+            "description": None,
             "execution-mode": ws.execution_mode,
             "auto-apply": ws.auto_apply,
+            "auto-apply-run-trigger": False,
+            "allow-destroy-plan": True,
+            "assessments-enabled": False,
             "locked": ws.locked,
+            "locked-reason": ws.locked_reason,
             "resource-count": resource_count,
             "working-directory": ws.working_directory,
             "tag-names": list(ws.tags),
             "trigger-patterns": list(ws.trigger_patterns),
             "trigger-prefixes": list(ws.trigger_prefixes),
             "file-triggers-enabled": True,
+            "queue-all-runs": False,
+            "speculative-enabled": True,
+            "structured-run-output-enabled": True,
+            "global-remote-state": False,
             "terraform-version": "1.9.8",
             "environment": "default",
             "operations": True,
-            "permissions": {"can-queue-run": True, "can-queue-apply": True, "can-read-state-versions": True},
+            "source": "tfe-api",
+            "vcs-repo": {"identifier": "example/infrastructure", "display-identifier": "example/infrastructure",
+                         "branch": "main", "ingress-submodules": False, "oauth-token-id": None,
+                         "repository-http-url": "https://github.com/example/infrastructure",
+                         "service-provider": "github", "tags-regex": None},
+            "vcs-repo-identifier": "example/infrastructure",
+            "actions": {"is-destroyable": True},
+            "permissions": {"can-queue-run": True, "can-queue-apply": True, "can-read-state-versions": True,
+                            "can-update": True, "can-destroy": True, "can-lock": True, "can-unlock": True,
+                            "can-read-settings": True, "can-queue-destroy": True, "can-update-variable": True,
+                            "can-force-unlock": True, "can-read-variable": True, "can-create-state-versions": True,
+                            "can-read-state-outputs": True, "can-read-run": True},
+            "setting-overwrites": {"execution-mode": False, "agent-pool": False},
         },
         "relationships": {
             "organization": ref("organizations", ws.organization),
-            "current-run": ref("runs", ws.current_run_id),
-            "latest-run": ref("runs", ws.current_run_id),
-            "current-state-version": ref("state-versions", current_sv.id if current_sv else None),
+            "project": ref("projects", ws.project_id, f"/api/v2/projects/{ws.project_id}"),
+            "current-run": ref("runs", ws.current_run_id, f"/api/v2/runs/{ws.current_run_id}"
+                               if ws.current_run_id else None),
+            "latest-run": ref("runs", ws.latest_run_id),
+            "current-state-version": ref("state-versions", current_sv.id if current_sv else None,
+                                         f"{link}/current-state-version"),
+            "current-configuration-version": ref("configuration-versions", ws.latest_cv_id),
             "agent-pool": ref("agent-pools", ws.agent_pool_id),
+            "locked-by": {"data": None},
+            "tags": {"links": {"related": f"{link}/relationships/tags"}},
+            "tag-bindings": {"links": {"related": f"{link}/tag-bindings"}},
+            "effective-tag-bindings": {"links": {"related": f"{link}/effective-tag-bindings"}},
         },
-        "links": {"self": f"/api/v2/organizations/{ws.organization}/workspaces/{ws.name}"},
+        "links": {"self": link, "self-html": f"/app/{ws.organization}/workspaces/{ws.name}"},
     }
 
 
 def run(world: World, rec: RunRec) -> Resource:
-    confirmable = world.is_confirmable(rec)
-    current = world.is_current(rec)
+    """go-tfe run.go ``Run``: every attribute and the relationships clients follow, with links.related."""
+    options = rec.options
+    link = f"/api/v2/runs/{rec.id}"
     return {
         "id": rec.id,
         "type": "runs",
         "attributes": {
             "actions": {
-                "is-cancelable": rec.status in CANCELABLE,
-                "is-confirmable": confirmable,
-                "is-discardable": rec.status in DISCARDABLE and current,
-                "is-force-cancelable": False,
+                "is-cancelable": world.is_cancelable(rec),
+                "is-confirmable": world.is_confirmable(rec),
+                "is-discardable": world.is_discardable(rec),
+                "is-force-cancelable": world.is_force_cancelable(rec),
             },
             "created-at": created_at(rec.created_at),
-            "canceled-at": None,
+            "canceled-at": created_at(rec.canceled_at) if rec.canceled_at else None,
+            "force-cancel-available-at": (created_at(rec.force_cancel_available_at)
+                                          if rec.force_cancel_available_at else None),
             "has-changes": world.plans[rec.plan_id].has_changes,
-            "auto-apply": False,
+            "auto-apply": bool(options.get("auto-apply", False)),
+            "allow-empty-apply": bool(options.get("allow-empty-apply", False)),
+            "allow-config-generation": bool(options.get("allow-config-generation", False)),
             "is-destroy": rec.is_destroy,
             "message": rec.message,
             "plan-only": rec.plan_only,
+            "position-in-queue": world.position_in_queue(rec),
             "source": rec.source,
             "status": rec.status,
             "status-timestamps": {k: stamp(v) for k, v in rec.timestamps.items()},
-            "trigger-reason": "manual",
-            "permissions": {"can-apply": True, "can-cancel": True, "can-comment": True, "can-discard": True},
-            "refresh": True,
-            "refresh-only": False,
-            "terraform-version": "1.9.8",
-            "variables": [],
+            "trigger-reason": rec.trigger_reason,
+            "permissions": {"can-apply": True, "can-cancel": True, "can-comment": True, "can-discard": True,
+                            "can-force-execute": True, "can-force-cancel": True, "can-override-policy-check": True},
+            "refresh": bool(options.get("refresh", True)),
+            "refresh-only": bool(options.get("refresh-only", False)),
+            "save-plan": bool(options.get("save-plan", False)),
+            "target-addrs": options.get("target-addrs"),
+            "replace-addrs": options.get("replace-addrs"),
+            "invoke-action-addrs": options.get("invoke-action-addrs"),
+            "terraform-version": str(options.get("terraform-version") or "1.9.8"),
+            "variables": list(options.get("variables") or []),
         },
         "relationships": {
             "workspace": ref("workspaces", rec.workspace_id),
-            "plan": ref("plans", rec.plan_id),
-            "apply": ref("applies", rec.apply_id),
-            "configuration-version": ref("configuration-versions", rec.cv_id),
-            "comments": {"data": [{"id": c, "type": "comments"} for c in rec.comment_ids]},
+            "plan": ref("plans", rec.plan_id, f"{link}/plan"),
+            "apply": ref("applies", rec.apply_id, f"/api/v2/applies/{rec.apply_id}"),
+            "configuration-version": ref("configuration-versions", rec.cv_id, f"{link}/configuration-version"),
+            "created-by": ref("users", rec.created_by, f"{link}/created-by"),
+            "comments": {"data": [{"id": c, "type": "comments"} for c in rec.comment_ids],
+                         "links": {"related": f"{link}/comments"}},
         },
-        "links": {"self": f"/api/v2/runs/{rec.id}"},
+        "links": {"self": link},
     }
 
 
@@ -134,26 +186,66 @@ def plan(world: World, plan_id: str) -> Resource:
 
 def apply(world: World, run_rec: RunRec) -> Resource:
     rec = world.plans[run_rec.plan_id]
+    done = run_rec.status == "applied"
     return {
         "id": run_rec.apply_id,
         "type": "applies",
         "attributes": {
             "status": run_rec.apply_status,
-            "resource-additions": rec.additions if run_rec.status == "applied" else 0,
-            "resource-changes": rec.changes if run_rec.status == "applied" else 0,
-            "resource-destructions": rec.destructions if run_rec.status == "applied" else 0,
+            "status-timestamps": {k: stamp(v) for k, v in run_rec.apply_timestamps.items()},
+            "resource-additions": rec.additions if done else 0,
+            "resource-changes": rec.changes if done else 0,
+            "resource-destructions": rec.destructions if done else 0,
+            "resource-imports": 0,
         },
         "links": {"self": f"/api/v2/applies/{run_rec.apply_id}"},
     }
 
 
-def configuration_version(world: World, cv_id: str) -> Resource:
+def configuration_version(world: World, cv_id: str, upload_url: str | None = None) -> Resource:
+    """go-tfe configuration_version.go ``ConfigurationVersion``; ``upload-url`` only until the upload."""
     rec = world.cvs[cv_id]
+    link = f"/api/v2/configuration-versions/{rec.id}"
     return {
         "id": rec.id,
         "type": "configuration-versions",
-        "attributes": {"source": rec.source, "status": rec.status, "speculative": False, "auto-queue-runs": True},
-        "relationships": {"ingress-attributes": ref("ingress-attributes", rec.ingress_id)},
+        "attributes": {"source": rec.source, "status": rec.status, "speculative": rec.speculative,
+                       "auto-queue-runs": rec.auto_queue_runs, "provisional": rec.provisional,
+                       "error": None, "error-message": None, "upload-url": upload_url,
+                       "status-timestamps": {k: stamp(v) for k, v in rec.timestamps.items()}},
+        "relationships": {"ingress-attributes": ref("ingress-attributes", rec.ingress_id,
+                                                    f"{link}/ingress-attributes")},
+        "links": {"self": link, "download": f"{link}/download"},
+    }
+
+
+def project(rec: ProjectRec) -> Resource:
+    return {
+        "id": rec.id,
+        "type": "projects",
+        "attributes": {"name": rec.name, "description": None, "default-execution-mode": "remote",
+                       "auto-destroy-activity-duration": None},
+        "relationships": {"organization": ref("organizations", rec.organization)},
+        "links": {"self": f"/api/v2/projects/{rec.id}"},
+    }
+
+
+def organization(name: str, email: str) -> Resource:
+    return {"id": name, "type": "organizations", "attributes": {"name": name, "email": email},
+            "links": {"self": f"/api/v2/organizations/{name}"}}
+
+
+def user(rec: UserRec) -> Resource:
+    """go-tfe user.go ``User``."""
+    return {
+        "id": rec.id,
+        "type": "users",
+        "attributes": {"username": rec.username, "email": rec.email, "is-service-account": False,
+                       "avatar-url": f"https://www.gravatar.com/avatar/{rec.id}", "v2-only": False,
+                       "unconfirmed-email": None, "two-factor": {"enabled": False, "verified": False},
+                       "permissions": {"can-create-organizations": True, "can-change-email": True,
+                                       "can-change-username": True, "can-manage-user-tokens": True}},
+        "links": {"self": f"/api/v2/users/{rec.id}"},
     }
 
 
@@ -257,11 +349,11 @@ def notification(rec: NotificationRec) -> Resource:
             "token": None,
             "triggers": list(rec.triggers),
             "created-at": created_at(rec.created_at),
-            "updated-at": created_at(rec.created_at),
+            "updated-at": created_at(rec.updated_at or rec.created_at),
             "delivery-responses": list(rec.delivery_responses),
             "email-addresses": [],
         },
-        "relationships": {"subscribable": ref("workspaces", rec.workspace_id)},
+        "relationships": {"subscribable": ref(rec.subscribable_type, rec.workspace_id)},
         "links": {"self": f"/api/v2/notification-configurations/{rec.id}"},
     }
 
@@ -276,29 +368,81 @@ def comment(rec: CommentRec) -> Resource:
     }
 
 
-def run_includes(world: World, runs: Iterable[RunRec], include: Sequence[str]) -> list[Resource]:
-    """The ``included`` array for runs, each resource once, for the include paths TFC supports on runs."""
-    seen: set[tuple[str, str]] = set()
-    out: list[Resource] = []
+# Include paths TFC accepts, per resource (go-tfe run.go ``RunIncludeOpt``, workspace.go ``WSIncludeOpt`` and the
+# docs' "Available Related Resources"). Any other value answers 400 "Invalid include parameter" (go-tfe tfe.go
+# ``checkResponseCode`` maps that text to ErrInvalidIncludeValue). Accepted paths the sandbox has no data for
+# (cost_estimate, task_stages, readme, outputs, locked_by…) side-load nothing.
+RUN_INCLUDES = frozenset({"plan", "apply", "created_by", "cost_estimate", "configuration_version",
+                          "configuration_version.ingress_attributes", "workspace", "task_stages"})
+WORKSPACE_INCLUDES = frozenset({
+    "organization", "project", "current_configuration_version", "current_configuration_version.ingress_attributes",
+    "current_run", "current_run.plan", "current_run.configuration_version",
+    "current_run.configuration_version.ingress_attributes", "current_state_version", "current-state-version",
+    "effective_tag_bindings", "locked_by", "readme", "outputs", "agent_pool"})
+CV_INCLUDES = frozenset({"ingress_attributes"})
 
-    def wanted(kind: str, ident: str | None) -> bool:
-        if ident is None or (kind, ident) in seen:
-            return False
-        seen.add((kind, ident))
-        return True
 
+class Included:
+    """The ``included`` array: each resource once, in the order first wanted."""
+
+    def __init__(self) -> None:
+        self.seen: set[tuple[str, str]] = set()
+        self.out: list[Resource] = []
+
+    def add(self, kind: str, ident: str | None, build: Callable[[], Resource]) -> None:
+        if ident is None or (kind, ident) in self.seen:
+            return
+        self.seen.add((kind, ident))
+        self.out.append(build())
+
+
+def run_includes(world: World, runs: Iterable[RunRec], include: Sequence[str],
+                 into: Included | None = None, prefix: str = "") -> list[Resource]:
+    """The ``included`` array for runs (``prefix`` is the path that led to them, e.g. ``current_run.``)."""
+    acc = into or Included()
     for rec in runs:
         for path in include:
-            if path == "plan" and wanted("plans", rec.plan_id):
-                out.append(plan(world, rec.plan_id))
-            elif path == "apply" and wanted("applies", rec.apply_id):
-                out.append(apply(world, rec))
-            elif path == "workspace" and wanted("workspaces", rec.workspace_id):
-                out.append(workspace(world, world.workspaces[rec.workspace_id]))
+            if not path.startswith(prefix):
+                continue
+            path = path.removeprefix(prefix)
+            if path == "plan":
+                acc.add("plans", rec.plan_id, partial(plan, world, rec.plan_id))
+            elif path == "apply":
+                acc.add("applies", rec.apply_id, partial(apply, world, rec))
+            elif path == "workspace":
+                acc.add("workspaces", rec.workspace_id, partial(workspace, world, world.workspaces[rec.workspace_id]))
+            elif path == "created_by" and rec.created_by:
+                acc.add("users", rec.created_by, partial(user, world.users[rec.created_by]))
             elif path in ("configuration_version", "configuration_version.ingress_attributes"):
-                if wanted("configuration-versions", rec.cv_id):
-                    out.append(configuration_version(world, rec.cv_id))
+                acc.add("configuration-versions", rec.cv_id, partial(configuration_version, world, rec.cv_id))
                 ingress_id = world.cvs[rec.cv_id].ingress_id
-                if path.endswith("ingress_attributes") and wanted("ingress-attributes", ingress_id):
-                    out.append(ingress_attributes(world, ingress_id or ""))
-    return out
+                if path.endswith("ingress_attributes"):
+                    acc.add("ingress-attributes", ingress_id, partial(ingress_attributes, world, ingress_id or ""))
+    return acc.out
+
+
+def workspace_includes(world: World, workspaces: Iterable[WorkspaceRec], include: Sequence[str],
+                       state_url: Callable[[str], str]) -> list[Resource]:
+    acc = Included()
+    for ws in workspaces:
+        wanted = set(include)
+        if "organization" in wanted:
+            org = world.organizations[ws.organization]
+            acc.add("organizations", ws.organization, partial(organization, org["name"], org["email"]))
+        if "project" in wanted and ws.project_id:
+            acc.add("projects", ws.project_id, partial(project, world.projects[ws.project_id]))
+        if wanted & {"current_state_version", "current-state-version"}:
+            sv = world.current_state_version(ws)
+            if sv is not None:
+                acc.add("state-versions", sv.id, partial(state_version, world, sv, state_url(sv.id)))
+        if any(p.startswith("current_configuration_version") for p in wanted) and ws.latest_cv_id:
+            acc.add("configuration-versions", ws.latest_cv_id,
+                    partial(configuration_version, world, ws.latest_cv_id))
+            ingress_id = world.cvs[ws.latest_cv_id].ingress_id
+            if "current_configuration_version.ingress_attributes" in wanted:
+                acc.add("ingress-attributes", ingress_id, partial(ingress_attributes, world, ingress_id or ""))
+        current = world.runs.get(ws.current_run_id or "")
+        if current is not None and any(p.startswith("current_run") for p in wanted):
+            acc.add("runs", current.id, partial(run, world, current))
+            run_includes(world, [current], include, acc, prefix="current_run.")
+    return acc.out

@@ -55,31 +55,43 @@ class Fault(StrEnum):
     SERVER_ERROR = "server-error"  # 503, nothing done
     RATE_LIMITED = "rate-limited"  # 429, nothing done
     DROP = "drop"  # the connection is closed without a response, nothing done
+    LOST = "lost"  # the request is handled (an apply happens), then the connection is closed: the response is lost
+    LOST_5XX = "lost-5xx"  # the request is handled, then 502 is answered in place of its response
+
+    @property
+    def after_handling(self) -> bool:
+        return self in (Fault.LOST, Fault.LOST_5XX)
 
 
 @dataclass(frozen=True, slots=True)
 class FaultSpec:
     """Fractions of requests that fail, decided per (seed, method, path, n-th time seen) so runs are reproducible
-    whatever the threads' interleaving. A fault is decided before the request is handled: it never
-    half-applies an action."""
+    whatever the threads' interleaving. 5xx, 429 and drop faults are decided and answered before the request
+    is handled: they never half-apply an action. ``lost`` and ``lost5xx`` are the other failure a client must
+    survive: the action happens and its response does not arrive. ``only`` limits every fault to requests
+    whose method and path contain it (``only=/actions/apply``)."""
 
     server_errors: float = 0.0
     rate_limits: float = 0.0
     drops: float = 0.0
+    lost_responses: float = 0.0
+    lost_5xx: float = 0.0
     seed: int = 0
+    only: str = ""
 
     @classmethod
     def parse(cls, text: str) -> FaultSpec:
-        """``5xx=0.05,429=0.02,drop=0.01,seed=7``"""
-        names = {"5xx": "server_errors", "429": "rate_limits", "drop": "drops", "seed": "seed"}
-        values: dict[str, float | int] = {}
+        """``5xx=0.05,429=0.02,drop=0.01,lost=0.01,lost5xx=0.01,only=/actions/apply,seed=7``"""
+        names = {"5xx": "server_errors", "429": "rate_limits", "drop": "drops", "lost": "lost_responses",
+                 "lost5xx": "lost_5xx", "seed": "seed", "only": "only"}
+        values: dict[str, float | int | str] = {}
         for item in filter(None, (p.strip() for p in text.split(","))):
             key, sep, raw = item.partition("=")
             if not sep or key not in names:
-                raise ValueError(f"bad fault {item!r}: use 5xx=F,429=F,drop=F,seed=N")
-            values[names[key]] = int(raw) if key == "seed" else float(raw)
+                raise ValueError(f"bad fault {item!r}: use 5xx=F,429=F,drop=F,lost=F,lost5xx=F,only=PATH,seed=N")
+            values[names[key]] = raw if key == "only" else int(raw) if key == "seed" else float(raw)
         spec = cls(**values)  # type: ignore[arg-type]
-        if spec.server_errors + spec.rate_limits + spec.drops > 1:
+        if spec.server_errors + spec.rate_limits + spec.drops + spec.lost_responses + spec.lost_5xx > 1:
             raise ValueError("fault fractions add up to more than 1")
         return spec
 
@@ -90,21 +102,23 @@ class FaultInjector:
         self._seen: dict[tuple[str, str], int] = {}
         self._lock = threading.Lock()
         self.injected: dict[Fault, int] = dict.fromkeys(Fault, 0)
+        self._fractions = (spec.server_errors, spec.rate_limits, spec.drops, spec.lost_responses, spec.lost_5xx)
 
     def draw(self, method: str, path: str) -> Fault | None:
+        if self.spec.only and self.spec.only not in f"{method} {path}":
+            return None
         with self._lock:
             n = self._seen.get((method, path), 0)
             self._seen[(method, path)] = n + 1
         digest = hashlib.sha256(f"{self.spec.seed}|{method}|{path}|{n}".encode()).digest()
         x = random.Random(digest).random()
-        s = self.spec
         fault = None
-        if x < s.server_errors:
-            fault = Fault.SERVER_ERROR
-        elif x < s.server_errors + s.rate_limits:
-            fault = Fault.RATE_LIMITED
-        elif x < s.server_errors + s.rate_limits + s.drops:
-            fault = Fault.DROP
+        bound = 0.0
+        for kind, fraction in zip(Fault, self._fractions, strict=True):
+            bound += fraction
+            if x < bound:
+                fault = kind
+                break
         if fault is not None:
             with self._lock:
                 self.injected[fault] += 1

@@ -18,7 +18,16 @@ from flask import Response, g, request
 
 from tfc.sandbox import documents as doc
 from tfc.sandbox.guards import Budget, FaultInjector
-from tfc.sandbox.world import AgentPoolRec, NotificationRec, PlanRec, RunRec, WorkspaceRec, World
+from tfc.sandbox.world import (
+    AgentPoolRec,
+    NotificationRec,
+    PlanRec,
+    ProjectRec,
+    RunRec,
+    UserRec,
+    WorkspaceRec,
+    World,
+)
 
 if TYPE_CHECKING:
     from tfc.sandbox.webhooks import Deliverer
@@ -28,7 +37,23 @@ DEFAULT_PAGE_SIZE = 20
 MAX_PAGE_SIZE = 100
 ARCHIVIST_PREFIX = "/_archivist/v1/object/"
 STATE_PREFIX = "/_archivist/v1/state/"
+UPLOAD_PREFIX = "/_archivist/v1/upload/"
 BLOB_LIFETIME = timedelta(minutes=1)
+
+
+COMMON_PARAMETERS = frozenset({"page[number]", "page[size]"})
+
+
+def check_parameters(known: frozenset[str], *, tagged: bool = False) -> None:
+    """400 for a query parameter the endpoint does not know, as TFC answers, rather than ignoring a filter
+    and returning everything. ``tagged`` admits ``filter[tagged][i][key|value]``."""
+    for name in request.args:
+        if name in known or name in COMMON_PARAMETERS:
+            continue
+        if tagged and name.startswith("filter[tagged][") and name.endswith(("][key]", "][value]")):
+            continue
+        raise ApiProblem(400, "bad request", f"unknown query parameter {name!r}; this endpoint takes "
+                                             f"{', '.join(sorted(known | COMMON_PARAMETERS))}")
 
 
 class ApiProblem(Exception):
@@ -74,9 +99,15 @@ class Api:
 
     def run_document(self, run: RunRec, status: int = 200) -> Response:
         return self.jsonapi({"data": doc.run(self.world, run),
-                             "included": doc.run_includes(self.world, [run], self.includes())}, status)
+                             "included": doc.run_includes(self.world, [run], self.includes(doc.RUN_INCLUDES))},
+                            status)
 
     # -- lookups: 404 for what does not exist or the token cannot see --------------------------------------
+
+    def current_user(self) -> UserRec:
+        """The user the request's token belongs to."""
+        user_id = self.world.token_users.get(g.token or "")
+        return self.world.users[user_id] if user_id else self.world.user("api-user")
 
     def org_or_404(self, org: str) -> str:
         if org not in self.world.organizations or org not in self.world.tokens.get(g.token, frozenset()):
@@ -104,6 +135,13 @@ class Api:
         self.run_or_404(plan.run_id)
         return plan
 
+    def project_or_404(self, project_id: str) -> ProjectRec:
+        project = self.world.projects.get(project_id)
+        if project is None:
+            raise ApiProblem(404, "not found")
+        self.org_or_404(project.organization)
+        return project
+
     def pool_or_404(self, pool_id: str) -> AgentPoolRec:
         pool = self.world.agent_pools.get(pool_id)
         if pool is None:
@@ -115,14 +153,23 @@ class Api:
         rec = self.world.notifications.get(nc_id)
         if rec is None:
             raise ApiProblem(404, "not found")
-        self.workspace_or_404(rec.workspace_id)
+        if rec.subscribable_type == "projects":
+            self.project_or_404(rec.workspace_id)
+        else:
+            self.workspace_or_404(rec.workspace_id)
         return rec
 
     # -- request parts ------------------------------------------------------------------------------------
 
     @staticmethod
-    def includes() -> list[str]:
-        return [p for p in request.args.get("include", "").split(",") if p]
+    def includes(allowed: frozenset[str]) -> list[str]:
+        """The ``include`` paths asked for; one TFC does not support answers 400 (see documents.RUN_INCLUDES)."""
+        wanted = [p.strip() for p in request.args.get("include", "").split(",") if p.strip()]
+        unknown = [p for p in wanted if p not in allowed]
+        if unknown:
+            raise ApiProblem(400, "Invalid include parameter",
+                             f"include parameter {', '.join(unknown)!r} is not one of {', '.join(sorted(allowed))}")
+        return wanted
 
     @staticmethod
     def body_json() -> dict[str, Any]:

@@ -2,7 +2,7 @@
 
 A run still ``planning`` started planning ``planning_minutes`` ago; a run past planning started planning when it
 was created and left planning ``planning_minutes`` later (``planned-at``, ``planned-and-finished-at`` or
-``errored-at``), which is also when it reached its status unless that status is later in the lifecycle.
+``errored-at``). These replace the planning part of the backfilled timestamps; the other states keep theirs.
 """
 
 from __future__ import annotations
@@ -25,6 +25,4 @@ def planning_stamps(status: str, created: datetime, now: datetime, minutes: floa
     end = created + took
     if end > now:
         return "the plan would end in the future (raise minutes_ago or lower planning_minutes)"
-    stamps = {"planning-at": created, END_KEY.get(status, "planned-at"): end}
-    stamps.setdefault(f"{status.replace('_', '-')}-at", end)
-    return stamps
+    return {"planning-at": created, END_KEY.get(status, "planned-at"): end}

@@ -18,6 +18,7 @@ from tfc.errors import ConfigError
 from tfc.sandbox import agent_dynamics
 from tfc.sandbox.run_timing import planning_stamps
 from tfc.sandbox.world import (
+    DEFAULT_PROJECT,
     FINAL,
     NON_FINAL,
     AgentPoolRec,
@@ -29,9 +30,21 @@ from tfc.sandbox.world import (
     StateVersionRec,
     WorkspaceRec,
     World,
+    backfill_timestamps,
     count_plan,
 )
-from tfc.yamllines import LINE, LineLoader
+from tfc.yamllines import LINE
+
+_Base: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _Loader(_Base):  # type: ignore[misc]
+    """``tfc.yamllines.LineLoader`` on libyaml's parser: a 1,500-workspace scenario loads four times faster."""
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
+        mapping: dict[Any, Any] = super().construct_mapping(node, deep=deep)
+        mapping[LINE] = node.start_mark.line + 1
+        return mapping
 
 AGENT_STATUSES = ("idle", "busy", "unknown", "errored", "exited")
 DEFAULT_PROVIDER = 'provider["registry.terraform.io/hashicorp/aws"]'
@@ -74,7 +87,7 @@ def load_scenario(world: World, path: Path, *, now: datetime) -> tuple[str, str]
     except OSError as exc:
         raise ConfigError(f"{path}: cannot read the scenario: {exc.strerror}") from None
     try:
-        document = yaml.load(text, Loader=LineLoader)  # noqa: S506 - a SafeLoader subclass
+        document = yaml.load(text, Loader=_Loader)  # noqa: S506 - a (C)SafeLoader subclass
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark is not None else "?"
@@ -82,11 +95,12 @@ def load_scenario(world: World, path: Path, *, now: datetime) -> tuple[str, str]
     where = _Where(path)
     if not isinstance(document, dict):
         raise ConfigError(f"{path}:1: the scenario must be a mapping with 'organization' and 'workspaces'")
-    where.unknown_keys(document, "scenario", {"organization", "token", "workspaces", "agent_pools"})
+    where.unknown_keys(document, "scenario", {"organization", "token", "user", "workspaces", "agent_pools"})
     org = where.get(document, "organization", "scenario", str)
     token = where.get(document, "token", "scenario", str, default=f"sandbox-{org}-token")
     world.organizations[org] = {"name": org, "email": f"platform@{org}.example"}
     world.tokens[token] = frozenset({org})
+    world.token_users[token] = world.user(where.get(document, "user", "scenario", str, default=f"{org}-admin")).id
     pools = _agent_pools(world, where, document, org, now)
     workspaces = where.get(document, "workspaces", "scenario", list)
     seen: set[str] = set()
@@ -130,8 +144,8 @@ def _digest(*parts: str) -> str:
 
 def _workspace(world: World, where: _Where, node: dict[str, Any], field: str, org: str, pools: dict[str, str],
                now: datetime, seen: set[str]) -> None:
-    allowed = {"name", "tags", "working_directory", "trigger_patterns", "trigger_prefixes", "agent_pool",
-               "created_days_ago", "state_versions", "runs"}
+    allowed = {"name", "tags", "tag_bindings", "project", "working_directory", "trigger_patterns",
+               "trigger_prefixes", "agent_pool", "created_days_ago", "state_versions", "runs", "plan"}
     where.unknown_keys(node, field, allowed)
     name = where.get(node, "name", field, str)
     if name in seen:
@@ -149,22 +163,22 @@ def _workspace(world: World, where: _Where, node: dict[str, Any], field: str, or
         trigger_patterns=[str(p) for p in where.get(node, "trigger_patterns", field, list, default=[])],
         trigger_prefixes=[str(p) for p in where.get(node, "trigger_prefixes", field, list, default=[])],
         agent_pool_id=pools.get(pool_name or ""),
+        project_id=world.project(org, where.get(node, "project", field, str, default=DEFAULT_PROJECT)).id,
+        tag_bindings={str(k): str(v) for k, v in where.get(node, "tag_bindings", field, dict, default={}).items()
+                      if k != LINE},
     ))
+    if "plan" in node:  # the plan of runs with no scenario plan of their own (speculative plans, API runs)
+        plan_node = where.mapping(node["plan"], node, f"{field}.plan")
+        where.unknown_keys(plan_node, f"{field}.plan", {"changes", "drift", "outputs"})
+        world.workspace_plans[ws.id] = _plan(where, plan_node, f"{field}.plan")
     versions = [_state_version(where, where.mapping(raw, node, f"{field}.state_versions[{i}]"),
                                f"{field}.state_versions[{i}]", ws, now, i)
                 for i, raw in enumerate(where.get(node, "state_versions", field, list, default=[]))]
     versions.sort(key=lambda v: v.created_at)
-    world.history_factory = _history_of(world.history_factory, ws.id, versions)
+    world.histories[ws.id] = versions
     for i, raw in enumerate(where.get(node, "runs", field, list, default=[])):
         run_field = f"{field}.runs[{i}]"
         _run(world, where, where.mapping(raw, node, run_field), run_field, ws, now)
-
-
-def _history_of(previous: Any, ws_id: str, versions: list[StateVersionRec]) -> Any:
-    def history(ws: WorkspaceRec) -> list[StateVersionRec]:
-        return list(versions) if ws.id == ws_id else previous(ws)
-
-    return history
 
 
 def _state_version(where: _Where, node: dict[str, Any], field: str, ws: WorkspaceRec, now: datetime,
@@ -191,18 +205,19 @@ def _state_version(where: _Where, node: dict[str, Any], field: str, ws: Workspac
 
 def _run(world: World, where: _Where, node: dict[str, Any], field: str, ws: WorkspaceRec, now: datetime) -> None:
     where.unknown_keys(node, field, {"status", "commit", "author", "message", "minutes_ago", "changes", "drift",
-                                     "outputs", "branch", "planning_minutes"})
+                                     "outputs", "branch", "hangs_on_cancel", "planning_minutes"})
     status = where.get(node, "status", field, str)
     if status not in FINAL and status not in NON_FINAL:
         raise where.error(node, f"{field}.status", f"unknown status {status!r}")
+    waiting_behind = world.queue(ws)
+    if waiting_behind and status not in ("pending", "discarded"):
+        raise where.error(node, f"{field}.status",
+                          f"{status!r} after a {waiting_behind[0].status!r} run: TFC processes a workspace's runs in "
+                          "order, so a run after an unfinished one is pending (or discarded)")
     commit = where.get(node, "commit", field, str, default=_digest(ws.id, field) + "0" * 24)
     if len(commit) != 40 or any(c not in "0123456789abcdef" for c in commit):
         raise where.error(node, f"{field}.commit", "expected a 40-character lowercase hex SHA")
-    changes = [_change(where, where.mapping(c, node, f"{field}.changes[{i}]"), f"{field}.changes[{i}]")
-               for i, c in enumerate(where.get(node, "changes", field, list, default=[]))]
-    drift = [_change(where, where.mapping(c, node, f"{field}.drift[{i}]"), f"{field}.drift[{i}]")
-             for i, c in enumerate(where.get(node, "drift", field, list, default=[]))]
-    outputs = {str(k): _strip(v) for k, v in where.get(node, "outputs", field, dict, default={}).items() if k != LINE}
+    template = _plan(where, node, field)
     created = now - timedelta(minutes=where.get(node, "minutes_ago", field, (int, float), default=60))
     message = where.get(node, "message", field, str, default="Scenario change")
     author = where.get(node, "author", field, str, default="scenario-author")
@@ -210,34 +225,36 @@ def _run(world: World, where: _Where, node: dict[str, Any], field: str, ws: Work
     ingress = IngressRec(id=world.new_id("ia"), commit_sha=commit, commit_message=message, sender_username=author,
                          branch=branch)
     world.ingress[ingress.id] = ingress
-    cv = ConfigurationVersionRec(id=world.new_id("cv"), ingress_id=ingress.id)
+    cv = ConfigurationVersionRec(id=world.new_id("cv"), ingress_id=ingress.id, workspace_id=ws.id)
     run = RunRec(id=world.new_id("run"), workspace_id=ws.id, status=status, created_at=created,
                  plan_id=world.new_id("plan"), apply_id=world.new_id("apply"), cv_id=cv.id,
-                 message=ingress.commit_message, errored_plan=status == "errored")
-    finished = status not in ("pending", "plan_queued", "planning") and status != "errored"
-    document = {"format_version": "1.2", "terraform_version": "1.9.8", "resource_changes": changes,
-                "resource_drift": drift, "output_changes": outputs, "errored": False} if finished else None
-    plan = PlanRec(id=run.plan_id, run_id=run.id, document=document, status="finished" if finished else "pending")
+                 message=ingress.commit_message, errored_plan=status == "errored", created_by=world.user(author).id,
+                 trigger_reason="vcs", hangs_on_cancel=where.get(node, "hangs_on_cancel", field, bool, default=False))
+    finished = status not in ("pending", "plan_queued", "planning", "errored", "canceled", "force_canceled")
+    plan = PlanRec(id=run.plan_id, run_id=run.id, document=template if finished else None,
+                   status="finished" if finished else "errored" if status == "errored" else "pending")
     count_plan(plan)
-    run.timestamps = {f"{status.replace('_', '-')}-at": created}
+    backfill_timestamps(run, plan, now=now)
     planning = where.get(node, "planning_minutes", field, (int, float), default=None)
-    if planning is not None:
+    if planning is not None:  # a known planning duration instead of the backfilled one
         stamps = planning_stamps(status, created, now, planning)
         if isinstance(stamps, str):
             raise where.error(node, f"{field}.planning_minutes", stamps)
-        run.timestamps = stamps
-    world.plan_factory = _plan_of(world.plan_factory, run.id, changes, drift, outputs)
+        run.timestamps.update(stamps)
+    plan.status = {"plan_queued": "queued", "planning": "running"}.get(status, plan.status)
+    world.plan_templates[cv.id] = template  # a lookup: what this configuration version plans to
     world.add_run(run, plan, cv)
 
 
-def _plan_of(previous: Any, run_id: str, changes: list[Any], drift: list[Any], outputs: dict[str, Any]) -> Any:
-    def factory(run: RunRec) -> dict[str, Any]:
-        if run.id != run_id:
-            return previous(run)  # type: ignore[no-any-return]
-        return {"format_version": "1.2", "terraform_version": "1.9.8", "resource_changes": changes,
-                "resource_drift": drift, "output_changes": outputs, "errored": False}
-
-    return factory
+def _plan(where: _Where, node: dict[str, Any], field: str) -> dict[str, Any]:
+    """A Terraform JSON plan from a scenario node's ``changes``, ``drift`` and ``outputs``."""
+    changes = [_change(where, where.mapping(c, node, f"{field}.changes[{i}]"), f"{field}.changes[{i}]")
+               for i, c in enumerate(where.get(node, "changes", field, list, default=[]))]
+    drift = [_change(where, where.mapping(c, node, f"{field}.drift[{i}]"), f"{field}.drift[{i}]")
+             for i, c in enumerate(where.get(node, "drift", field, list, default=[]))]
+    outputs = {str(k): _strip(v) for k, v in where.get(node, "outputs", field, dict, default={}).items() if k != LINE}
+    return {"format_version": "1.2", "terraform_version": "1.9.8", "resource_changes": changes,
+            "resource_drift": drift, "output_changes": outputs, "errored": False}
 
 
 def _strip(value: Any) -> Any:

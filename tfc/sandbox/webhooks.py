@@ -1,4 +1,8 @@
-"""Notification configurations fire TFC-shaped generic webhooks, signed with X-TFE-Notification-Signature."""
+"""Notification configurations fire TFC-shaped generic webhooks, signed with X-TFE-Notification-Signature.
+
+Delivery responses as go-tfe notification_configuration.go ``DeliveryResponse``: ``code`` and ``successful``
+strings, ``headers`` lower-case name → list of values, ``sent-at`` RFC 3339.
+"""
 
 from __future__ import annotations
 
@@ -10,8 +14,8 @@ from typing import Any
 
 import httpx
 
-from tfc.sandbox.documents import created_at
-from tfc.sandbox.world import Event, NotificationRec, World
+from tfc.sandbox.documents import created_at, stamp
+from tfc.sandbox.world import GRANULAR_TRIGGER_OF_STATUS, Event, NotificationRec, World
 
 SIGNATURE_HEADER = "X-TFE-Notification-Signature"
 MESSAGES = {
@@ -22,6 +26,7 @@ MESSAGES = {
     "run:completed": "Run Completed",
     "run:errored": "Run Errored",
 }
+STATUS_MESSAGES = {"canceled": "Run Canceled", "force_canceled": "Run Canceled"}
 
 
 def sign(body: bytes, token: str) -> str:
@@ -42,11 +47,15 @@ class Deliverer:
 
     def deliver(self, events: Sequence[Event]) -> None:
         with self.world.lock:
-            batch = [(config, self._payload(config, event)) for event in events for config in self._configs(event)]
+            batch = [(config, self._payload(config, event, trigger_type))
+                     for event in events for config, trigger_type in self._configs(event)]
         for config, payload in batch:
-            self._post(config, payload)
+            response = self._post(config, payload)
+            with self.world.lock:
+                config.delivery_responses = [response, *config.delivery_responses][:10]
 
-    def verify(self, config: NotificationRec) -> None:
+    def verify(self, config: NotificationRec) -> dict[str, Any]:
+        """POST the verification payload; the delivery response is kept on the configuration and returned."""
         payload = {
             "payload_version": 1, "notification_configuration_id": config.id, "run_url": None, "run_id": None,
             "run_message": None, "run_created_at": None, "run_created_by": None, "workspace_id": None,
@@ -57,16 +66,26 @@ class Deliverer:
         response = self._post(config, payload)
         with self.world.lock:
             config.delivery_responses = [response]
+        return response
 
-    def _configs(self, event: Event) -> list[NotificationRec]:
+    def _configs(self, event: Event) -> list[tuple[NotificationRec, str]]:
+        """The enabled generic configurations of the run's workspace or its project that subscribe to the event,
+        each with the trigger it subscribed by (the classic one, or the granular one for the run's state)."""
         run = self.world.runs[event.run_id]
-        return [
-            c for c in self.world.notifications.values()
-            if c.workspace_id == run.workspace_id and c.enabled and event.trigger in c.triggers
-            and c.destination_type == "generic"
-        ]
+        ws = self.world.workspaces[run.workspace_id]
+        granular = GRANULAR_TRIGGER_OF_STATUS.get(event.status)
+        out = []
+        for c in self.world.notifications.values():
+            mine = c.workspace_id == (ws.project_id if c.subscribable_type == "projects" else ws.id)
+            if not (mine and c.enabled and c.destination_type == "generic"):
+                continue
+            if event.trigger in c.triggers:
+                out.append((c, event.trigger))
+            elif granular in c.triggers:
+                out.append((c, granular or ""))
+        return out
 
-    def _payload(self, config: NotificationRec, event: Event) -> dict[str, Any]:
+    def _payload(self, config: NotificationRec, event: Event, trigger_type: str) -> dict[str, Any]:
         world = self.world
         run = world.runs[event.run_id]
         ws = world.workspaces[run.workspace_id]
@@ -82,8 +101,10 @@ class Deliverer:
             "workspace_id": ws.id,
             "workspace_name": ws.name,
             "organization_name": ws.organization,
-            "notifications": [{"message": MESSAGES.get(event.trigger, event.trigger), "trigger": event.trigger,
-                               "run_status": run.status, "run_updated_at": created_at(world.clock()),
+            "notifications": [{"message": STATUS_MESSAGES.get(event.status, MESSAGES.get(event.trigger,
+                                                                                         event.trigger)),
+                               "trigger": event.trigger, "trigger_type": trigger_type,
+                               "run_status": event.status or run.status, "run_updated_at": created_at(world.clock()),
                                "run_updated_by": None}],
         }
 
@@ -96,11 +117,14 @@ class Deliverer:
         result: dict[str, Any]
         try:
             response = self._http.post(config.url, content=body, headers=headers)
+            received: dict[str, list[str]] = {}
+            for name, value in response.headers.multi_items():
+                received.setdefault(name.lower(), []).append(value)
             result = {"url": config.url, "body": response.text[:1000], "code": str(response.status_code),
-                      "headers": dict(response.headers), "sent-at": created_at(self.world.clock()),
+                      "headers": received, "sent-at": stamp(self.world.clock()),
                       "successful": str(response.is_success).lower()}
         except httpx.HTTPError as exc:
             result = {"url": config.url, "body": type(exc).__name__, "code": "", "headers": {},
-                      "sent-at": created_at(self.world.clock()), "successful": "false"}
+                      "sent-at": stamp(self.world.clock()), "successful": "false"}
         self.sent.append({"configuration": config.id, "trigger": trigger, "code": result["code"]})
         return result

@@ -1,4 +1,4 @@
-"""Plans and their JSON output (through the archivist), applies, configuration versions."""
+"""Plans and their JSON output (through the archivist), applies."""
 
 from __future__ import annotations
 
@@ -47,14 +47,3 @@ def register(app: Flask, api: Api) -> None:
                 raise ApiProblem(404, "not found")
             api.run_or_404(run.id)
             return api.jsonapi({"data": doc.apply(api.world, run)})
-
-    @app.get("/api/v2/configuration-versions/<cv_id>")
-    def get_configuration_version(cv_id: str) -> Response:
-        with api.world.lock:
-            if cv_id not in api.world.cvs:
-                raise ApiProblem(404, "not found")
-            resource = doc.configuration_version(api.world, cv_id)
-            ingress_id = api.world.cvs[cv_id].ingress_id
-            wanted = "ingress_attributes" in api.includes() and ingress_id
-            included = [doc.ingress_attributes(api.world, ingress_id)] if wanted and ingress_id else []
-            return api.jsonapi({"data": resource, "included": included})

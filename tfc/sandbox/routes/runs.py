@@ -2,20 +2,25 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import Flask, Response, g, request
 
 from tfc.sandbox import documents as doc
 from tfc.sandbox.http import Api, ApiProblem
 from tfc.sandbox.world import (
-    CANCELABLE,
-    DISCARDABLE,
     STATUS_GROUPS,
     CommentRec,
     ConfigurationVersionRec,
     Event,
     PlanRec,
     RunRec,
+    WorkspaceRec,
 )
+
+RUN_OPTIONS = ("auto-apply", "allow-empty-apply", "allow-config-generation", "refresh", "refresh-only", "save-plan",
+               "target-addrs", "replace-addrs", "variables", "terraform-version", "debugging-mode",
+               "invoke-action-addrs")
 
 
 def register(app: Flask, api: Api) -> None:
@@ -50,7 +55,7 @@ def register(app: Flask, api: Api) -> None:
         return ingress.sender_username if ingress else ""
 
     def runs_page(runs: list[RunRec], *, totals: bool) -> Response:
-        wanted = api.includes()
+        wanted = api.includes(doc.RUN_INCLUDES)
         return api.paged(runs, lambda r: doc.run(api.world, r), totals=totals,
                      included=lambda chunk: doc.run_includes(api.world, chunk, wanted))
 
@@ -74,57 +79,86 @@ def register(app: Flask, api: Api) -> None:
 
     @app.post("/api/v2/runs")
     def create_run() -> Response:
+        """run.mdx "Create a run"; attributes and relationships as go-tfe run.go ``RunCreateOptions``."""
         body = api.body_json()
         data = body.get("data")
         if not isinstance(data, dict) or data.get("type") != "runs":
             raise ApiProblem(422, "invalid attribute", "data.type must be runs")
-        ws_ref = ((data.get("relationships") or {}).get("workspace") or {}).get("data") or {}
+        relationships = data.get("relationships") or {}
         attributes = data.get("attributes") or {}
-        if not isinstance(attributes, dict):
-            raise ApiProblem(422, "invalid attribute", "data.attributes must be an object")
+        if not isinstance(attributes, dict) or not isinstance(relationships, dict):
+            raise ApiProblem(422, "invalid attribute", "data.attributes and data.relationships must be objects")
+        if attributes.get("is-destroy") and attributes.get("refresh-only"):
+            raise ApiProblem(422, "invalid attribute", "is-destroy and refresh-only are mutually exclusive")
+        ws_ref = (relationships.get("workspace") or {}).get("data") or {}
+        cv_ref = (relationships.get("configuration-version") or {}).get("data") or {}
         with api.world.lock:
             ws = api.workspace_or_404(str(ws_ref.get("id", "")))
-            previous = api.world.runs.get(ws.current_run_id or "")
-            cv_id = previous.cv_id if previous else api.world.new_id("cv")
-            if previous is None:
-                api.world.cvs[cv_id] = ConfigurationVersionRec(cv_id, None, source="tfe-api")
+            cv = configuration_version_for(ws, cv_ref)
             now = api.world.clock()
             run = RunRec(id=api.world.new_id("run"), workspace_id=ws.id, status="pending", created_at=now,
-                         plan_id=api.world.new_id("plan"), apply_id=api.world.new_id("apply"), cv_id=cv_id,
+                         plan_id=api.world.new_id("plan"), apply_id=api.world.new_id("apply"), cv_id=cv.id,
                          message=str(attributes.get("message") or "Queued manually via the Terraform Enterprise API"),
-                         source="tfe-api", plan_only=bool(attributes.get("plan-only")),
-                         is_destroy=bool(attributes.get("is-destroy")))
+                         source="tfe-api", plan_only=bool(attributes.get("plan-only")) or cv.speculative,
+                         is_destroy=bool(attributes.get("is-destroy")), created_by=api.current_user().id,
+                         options={k: attributes[k] for k in RUN_OPTIONS if k in attributes})
             run.timestamps["plan-queueable-at"] = now
-            api.world.add_run(run, PlanRec(run.plan_id, run.id, None), api.world.cvs[cv_id])
-            events = [Event("run:created", run.id)]
+            api.world.add_run(run, PlanRec(run.plan_id, run.id, None), cv)
+            events = [Event("run:created", run.id, "pending")] if not run.plan_only else []
             events += api.world.advance()
             g.events = getattr(g, "events", []) + events
             return api.run_document(run, 201)
 
+    def configuration_version_for(ws: WorkspaceRec, ref: dict[str, Any]) -> ConfigurationVersionRec:
+        """The named configuration version (it must be the workspace's and uploaded), else the workspace's latest
+        (run.mdx: "defaults to the workspace's latest configuration version")."""
+        if ref:
+            cv = api.world.cvs.get(str(ref.get("id", "")))
+            if cv is None or cv.workspace_id not in (None, ws.id):
+                raise ApiProblem(404, "not found", "configuration version not found")
+            if cv.status != "uploaded":
+                raise ApiProblem(422, "invalid attribute", f"configuration version {cv.id} is {cv.status}")
+            return cv
+        latest = api.world.cvs.get(ws.latest_cv_id or "")
+        if latest is not None:
+            return latest
+        cv = ConfigurationVersionRec(api.world.new_id("cv"), None, source="tfe-api", workspace_id=ws.id)
+        api.world.cvs[cv.id] = cv
+        return cv
+
     @app.post("/api/v2/runs/<run_id>/actions/<action>")
     def run_action(run_id: str, action: str) -> Response:
+        """run.mdx "Apply a run", "Discard a run", "Cancel a run", "Forcefully cancel a run": 202, else 409."""
         body = api.body_json()
         comment = body.get("comment")
         with api.world.lock:
+            world = api.world
             run = api.run_or_404(run_id)
             events: list[Event] = []
             if action == "apply":
-                if not api.world.is_confirmable(run):
+                if not world.is_confirmable(run):
                     raise ApiProblem(409, "transition not allowed", "Run is not paused for confirmation")
-                api.world.confirm(run, events)
+                world.confirm(run, events)
             elif action == "discard":
-                if run.status not in DISCARDABLE:
+                if not world.is_discardable(run):
                     raise ApiProblem(409, "transition not allowed", f"Run cannot be discarded ({run.status})")
-                api.world.finish_early(run, "discarded", events)
+                world.discard(run, events)
             elif action == "cancel":
-                if run.status not in CANCELABLE:
-                    raise ApiProblem(409, "transition not allowed", f"Run cannot be canceled ({run.status})")
-                api.world.finish_early(run, "canceled", events)
+                if not world.is_cancelable(run):
+                    raise ApiProblem(409, "transition not allowed",
+                                     f"Run cannot be canceled ({run.status}): only a planning or applying run can")
+                world.cancel(run)
+            elif action == "force-cancel":
+                if not world.is_force_cancelable(run):
+                    raise ApiProblem(409, "transition not allowed",
+                                     "Run cannot be force-canceled: cancel it first and wait for its "
+                                     "force-cancel-available-at")
+                world.force_cancel(run, events)
             else:
                 raise ApiProblem(404, "not found")
             if isinstance(comment, str) and comment:
                 add_comment(run, comment)
-            events += api.world.advance()
+            events += world.advance()
             g.events = getattr(g, "events", []) + events
         return Response(status=202)
 
