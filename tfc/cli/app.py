@@ -12,7 +12,7 @@ import typer
 from typer._click.exceptions import ClickException
 
 from tfc import __version__
-from tfc.cli import deps, monitor, remind, review, runs, sandbox, usage, workspaces
+from tfc.cli import dependabot, deps, monitor, package, remind, review, runs, sandbox, usage, workspaces
 from tfc.cli.context import CliState, OutputFormat, get_state, stderr
 from tfc.errors import ExitCode, TfcError
 from tfc.settings import SettingsFlags
@@ -102,6 +102,8 @@ app.add_typer(sandbox.app, name="sandbox")
 app.add_typer(usage.app, name="usage")
 app.add_typer(deps.app, name="deps")
 app.add_typer(remind.app, name="remind")
+app.add_typer(package.app, name="package")
+app.add_typer(dependabot.app, name="dependabot")
 app.add_typer(monitor.app, name="monitor")
 app.add_typer(monitor.agents_app, name="agents")
 # --- end of registration ---
