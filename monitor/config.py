@@ -46,8 +46,7 @@ def parse_ecs_services(text: str, where: str) -> dict[str, EcsTarget]:
     return out
 
 
-def _number(env: Mapping[str, str], name: str, default: float, *, minimum: float) -> float:
-    raw = env.get(name)
+def _number(raw: str | None, name: str, default: float, *, minimum: float) -> float:
     if raw is None or raw == "":
         return default
     try:
@@ -59,38 +58,45 @@ def _number(env: Mapping[str, str], name: str, default: float, *, minimum: float
     return value
 
 
-def _flag(env: Mapping[str, str], name: str) -> bool:
-    raw = env.get(name, "false").strip().lower()
-    if raw not in ("true", "false", "1", "0", ""):
+def _minutes(raw: str | None, name: str, default: float, minimum: float = 0) -> timedelta:
+    return timedelta(minutes=_number(raw, name, default, minimum=minimum))
+
+
+def _count(raw: str | None, name: str, default: int, minimum: int = 0) -> int:
+    return int(_number(raw, name, default, minimum=minimum))
+
+
+def _flag(raw: str | None, name: str) -> bool:
+    value = (raw or "false").strip().lower()
+    if value not in ("true", "false", "1", "0"):
         raise ConfigError(f"{name}: expected true or false, got {raw!r}")
-    return raw in ("true", "1")
+    return value in ("true", "1")
 
 
 def from_env(env: Mapping[str, str]) -> MonitorConfig:
-    def minutes(name: str, default: float, minimum: float = 0) -> timedelta:
-        return timedelta(minutes=_number(env, name, default, minimum=minimum))
-
-    def count(name: str, default: int, minimum: int = 0) -> int:
-        return int(_number(env, name, default, minimum=minimum))
-
+    """Each variable is read by its literal name (the Terraform contract test reads them from this source)."""
     scale = ScalePolicy(
-        min_agents=count("MONITOR_MIN_AGENTS", 1), max_agents=count("MONITOR_MAX_AGENTS", 100),
-        headroom=count("MONITOR_HEADROOM", 1), target_wait=minutes("MONITOR_TARGET_WAIT_MINUTES", 2),
-        default_run_time=minutes("MONITOR_DEFAULT_RUN_MINUTES", 5, 0.1),
-        scale_in_cooldown=minutes("MONITOR_SCALE_IN_COOLDOWN_MINUTES", 15))
+        min_agents=_count(env.get("MONITOR_MIN_AGENTS"), "MONITOR_MIN_AGENTS", 1),
+        max_agents=_count(env.get("MONITOR_MAX_AGENTS"), "MONITOR_MAX_AGENTS", 100),
+        headroom=_count(env.get("MONITOR_HEADROOM"), "MONITOR_HEADROOM", 1),
+        target_wait=_minutes(env.get("MONITOR_TARGET_WAIT_MINUTES"), "MONITOR_TARGET_WAIT_MINUTES", 2),
+        default_run_time=_minutes(env.get("MONITOR_DEFAULT_RUN_MINUTES"), "MONITOR_DEFAULT_RUN_MINUTES", 5, 0.1),
+        scale_in_cooldown=_minutes(env.get("MONITOR_SCALE_IN_COOLDOWN_MINUTES"),
+                                   "MONITOR_SCALE_IN_COOLDOWN_MINUTES", 15))
     if scale.min_agents > scale.max_agents:
         raise ConfigError(f"MONITOR_MIN_AGENTS ({scale.min_agents}) is above MONITOR_MAX_AGENTS ({scale.max_agents})")
-    window = Window(exhausted_after=minutes("MONITOR_EXHAUSTED_MINUTES", 10, 1),
-                    recovered_after=minutes("MONITOR_RECOVERED_MINUTES", 5, 1),
-                    recover_idle=count("MONITOR_RECOVER_IDLE", 1, 1),
-                    max_gap=minutes("MONITOR_MAX_GAP_MINUTES", 5, 1))
+    window = Window(
+        exhausted_after=_minutes(env.get("MONITOR_EXHAUSTED_MINUTES"), "MONITOR_EXHAUSTED_MINUTES", 10, 1),
+        recovered_after=_minutes(env.get("MONITOR_RECOVERED_MINUTES"), "MONITOR_RECOVERED_MINUTES", 5, 1),
+        recover_idle=_count(env.get("MONITOR_RECOVER_IDLE"), "MONITOR_RECOVER_IDLE", 1, 1),
+        max_gap=_minutes(env.get("MONITOR_MAX_GAP_MINUTES"), "MONITOR_MAX_GAP_MINUTES", 5, 1))
     return MonitorConfig(
         window=window,
-        plan_threshold=minutes("MONITOR_PLAN_THRESHOLD_MINUTES", 4, 0.1),
+        plan_threshold=_minutes(env.get("MONITOR_PLAN_THRESHOLD_MINUTES"), "MONITOR_PLAN_THRESHOLD_MINUTES", 4, 0.1),
         plan_selector=parse_selector(env.get("MONITOR_PLAN_SELECTOR", "tier:dev")),
         oncall_channel=env.get("MONITOR_ONCALL_CHANNEL") or "#tfc-oncall",
         scale=scale,
         ecs_services=parse_ecs_services(env.get("MONITOR_ECS_SERVICES", ""), "MONITOR_ECS_SERVICES"),
-        scale_apply=_flag(env, "MONITOR_SCALE_APPLY"),
+        scale_apply=_flag(env.get("MONITOR_SCALE_APPLY"), "MONITOR_SCALE_APPLY"),
         namespace=env.get("MONITOR_METRICS_NAMESPACE") or "TfcToolkit/Monitor",
     )

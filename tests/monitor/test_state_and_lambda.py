@@ -200,3 +200,18 @@ def test_agents_recommend_sets_the_service_only_with_apply(ecs: Any, tmp_path: A
     assert (applied["scaling"]["action"], applied["scaling"]["before"], service_count(ecs)) == ("set", 2, 7)
     assert main([*args, "--apply"]) == 0
     assert json.loads(capsys.readouterr().out)["pools"][0]["scaling"]["action"] == "unchanged"
+
+
+def test_the_lambda_reads_its_tokens_from_secrets_manager(served: dict[str, str], moto_endpoint: str) -> None:
+    from tfc import lambda_secrets
+
+    lambda_secrets._cache.clear()
+    secrets = boto3.client("secretsmanager", endpoint_url=moto_endpoint)
+    tfe = secrets.create_secret(Name="tfe-token", SecretString=served["TFE_TOKEN"])["ARN"]
+    slack = secrets.create_secret(Name="slack-token", SecretString="xoxb-from-secrets")["ARN"]
+    env = {k: v for k, v in served.items() if k not in ("TFE_TOKEN", "SLACK_BOT_TOKEN")}
+    with redirect_stdout(io.StringIO()):
+        result = handler(SCHEDULED, None, environ={**env, "TFE_TOKEN_SECRET_ARN": tfe, "SLACK_BOT_TOKEN_SECRET_ARN": slack},
+                         now=Clock().at(0))
+    lambda_secrets._cache.clear()
+    assert result["tfc_requests"] == 5 and result["slack_calls"] == 2
