@@ -16,6 +16,7 @@ def to_document(report: TickReport) -> dict[str, Any]:
     return {
         "at": report.at.isoformat(),
         "alerting": report.alerting,
+        "failed": report.failed,
         "pools": [{
             "id": p.counts.id, "name": p.counts.name, "idle": p.counts.idle, "busy": p.counts.busy,
             "unknown": p.counts.unknown, "errored": p.counts.errored,

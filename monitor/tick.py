@@ -9,6 +9,8 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
+from slack_sdk.errors import SlackApiError
+
 from monitor.config import MonitorConfig
 from monitor.ecs import ScaleAction, desired_count, set_desired
 from monitor.emf import COUNT, SECONDS, line
@@ -33,7 +35,7 @@ class PoolReport:
     queue: PoolQueue
     exhausted: bool
     event: str | None
-    alert: str  # "sent", "would send", "no slack", "lost race", "" (nothing to send)
+    alert: str  # "sent", "would send", "no slack", "failed: <slack error>", "lost race", "" (nothing to send)
     recommendation: Recommendation
     scaling: ScaleAction | None = None
 
@@ -42,7 +44,7 @@ class PoolReport:
 class SlowPlan:
     plan: PlanTime
     channel: str
-    action: str  # "sent", "would send", "already sent", "no slack"
+    action: str  # "sent", "would send", "already sent", "no slack", "failed: <slack error>"
 
 
 @dataclass
@@ -51,6 +53,12 @@ class TickReport:
     pools: list[PoolReport] = field(default_factory=list)
     slow_plans: list[SlowPlan] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
+
+    @property
+    def failed(self) -> bool:
+        """A pool could not be read or a message could not be sent."""
+        return bool(self.errors) or any(p.alert.startswith("failed") for p in self.pools) or any(
+            s.action.startswith("failed") for s in self.slow_plans)
 
     @property
     def alerting(self) -> bool:
@@ -79,11 +87,15 @@ class Tick:
         return report
 
     def _send(self, channel: str, message: dict[str, Any]) -> str:
+        """The outcome of one Slack message; a Slack error fails this message, not the tick."""
         if self.dry_run:
             return "would send"
         if self.slack is None:
             return "no slack"
-        self.slack.post(channel, message)
+        try:
+            self.slack.post(channel, message)
+        except SlackApiError as exc:
+            return f"failed: {exc.response.get('error', 'slack error')}"
         return "sent"
 
     def _pool(self, counts: PoolCounts, queue: PoolQueue, run_time: timedelta | None, now: datetime) -> PoolReport:

@@ -96,3 +96,17 @@ def test_metric_lines_are_embedded_metric_format(tmp_path: Path) -> None:
     org = lines[-1]
     assert org["_aws"]["CloudWatchMetrics"][0]["Dimensions"] == [[]]
     assert (org["SlowPlans"], org["SlowestPlanSeconds"]) == (2, 420.0)
+
+
+def test_a_slack_error_fails_one_message_not_the_tick(tmp_path: Path, slack_server: tuple[SlackServer, str]) -> None:
+    server, url = slack_server
+    server.handlers["chat.postMessage"] = lambda params: (
+        {"ok": False, "error": "channel_not_found"} if params.get("channel") == "#team-network" else
+        {"ok": True, "channel": params.get("channel"), "ts": "1.1"})
+    clock = Clock()
+    with scenario_sandbox(clock) as sandbox:
+        report, _ = tick(sandbox, FileMonitorStore(tmp_path / "s.json"), SlackPort.connect("xoxb-test", url),
+                         clock.at(0))
+    assert sorted((s.plan.workspace, s.action) for s in report.slow_plans) == [
+        ("dev-network", "failed: channel_not_found"), ("dev-orphan", "sent")]
+    assert report.failed and not report.errors

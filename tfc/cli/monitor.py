@@ -102,7 +102,7 @@ def run(
                           f"{minutes(s.plan.took)} → {plain(s.channel)}: {s.action}")
         for error in report.errors:
             make_console(stderr=True).print(f"error: {plain(error)}")
-    return int(ExitCode.ATTENTION if report.alerting or report.errors else ExitCode.OK)
+    return int(ExitCode.ATTENTION if report.alerting or report.failed else ExitCode.OK)
 
 
 @app.command("plans")
