@@ -19,8 +19,13 @@ class ScaleAction:
 
 
 def desired_count(ecs: Any, target: EcsTarget) -> int | None:
-    """The service's desired count now, or ``None`` when ECS does not know the service."""
-    found = ecs.describe_services(cluster=target.cluster, services=[target.service]).get("services") or []
+    """The service's desired count now, or ``None`` when ECS does not know the service (or cannot be asked)."""
+    from botocore.exceptions import BotoCoreError, ClientError
+
+    try:
+        found = ecs.describe_services(cluster=target.cluster, services=[target.service]).get("services") or []
+    except (ClientError, BotoCoreError):
+        return None
     active = [s for s in found if s.get("status") == "ACTIVE"]
     return int(active[0]["desiredCount"]) if active else None
 
@@ -31,15 +36,15 @@ def set_desired(ecs: Any, target: EcsTarget, desired: int, *, dry_run: bool) -> 
     def outcome(before: int | None, action: str, detail: str = "") -> ScaleAction:
         return ScaleAction(target.cluster, target.service, before, desired, action, detail)
 
+    before = desired_count(ecs, target)
+    if before is None:
+        return outcome(None, "failed", f"no active service {target.service} in cluster {target.cluster}")
+    if before == desired:
+        return outcome(before, "unchanged")
+    if dry_run:
+        return outcome(before, "would set", f"{before} → {desired}")
     try:
-        before = desired_count(ecs, target)
-        if before is None:
-            return outcome(None, "failed", f"no active service {target.service} in cluster {target.cluster}")
-        if before == desired:
-            return outcome(before, "unchanged")
-        if dry_run:
-            return outcome(before, "would set", f"{before} → {desired}")
         ecs.update_service(cluster=target.cluster, service=target.service, desiredCount=desired)
     except (ClientError, BotoCoreError) as exc:
-        return outcome(None, "failed", f"{target.cluster}/{target.service}: {type(exc).__name__}: {exc}")
+        return outcome(before, "failed", f"{target.cluster}/{target.service}: {type(exc).__name__}")
     return outcome(before, "set", f"{before} → {desired}")

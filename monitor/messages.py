@@ -19,27 +19,34 @@ def minutes(delta: timedelta) -> str:
     return f"{total} min" if total < 120 else f"{total // 60} h {total % 60} min"
 
 
+def inert(text: str) -> str:
+    """TFC data in Slack mrkdwn: ``<!channel>``, links and mentions become plain text."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
 def _section(text: str) -> dict[str, Any]:
     return {"type": "section", "text": {"type": "mrkdwn", "text": text[:2900]}}
 
 
 def pool_message(event: Event, pool: str, busy: int, queue: PoolQueue, since: datetime | None,
                  now: datetime) -> dict[str, Any]:
+    name = inert(pool)
     if event is Event.EXHAUSTED:
         lasted = f" for {minutes(now - since)}" if since else ""
         waiting = (f"{queue.waiting_runs} runs waiting, the oldest for {minutes(queue.oldest_wait)}"
                    if queue.oldest_wait is not None else "no runs waiting")
-        text = f"Agent pool {pool} exhausted: no idle agent{lasted} ({busy} busy; {waiting})"
+        text = f"Agent pool {name} exhausted: no idle agent{lasted} ({busy} busy; {waiting})"
         emoji = ":rotating_light:"
     else:
-        text = f"Agent pool {pool} recovered: idle agents again ({busy} busy, {queue.waiting_runs} runs waiting)"
+        text = f"Agent pool {name} recovered: idle agents again ({busy} busy, {queue.waiting_runs} runs waiting)"
         emoji = ":white_check_mark:"
     return {"text": text, "blocks": [_section(f"{emoji} *{text}*")]}
 
 
 def slow_plan_message(plan: PlanTime, threshold: timedelta, link: str, note: str | None) -> dict[str, Any]:
     state = "took" if plan.finished else "has been planning for"
-    text = f"{plan.workspace}: plan {state} {minutes(plan.took)} (threshold {minutes(threshold)})"
-    body = f":snail: *{plan.workspace}*: plan {state} {minutes(plan.took)} (threshold {minutes(threshold)})\n" \
+    workspace = inert(plan.workspace)
+    text = f"{workspace}: plan {state} {minutes(plan.took)} (threshold {minutes(threshold)})"
+    body = f":snail: *{workspace}*: plan {state} {minutes(plan.took)} (threshold {minutes(threshold)})\n" \
            f"<{link}|Open the run>" + (f"\n_{note}_" if note else "")
     return {"text": text, "blocks": [_section(body)]}

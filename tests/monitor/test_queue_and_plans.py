@@ -168,3 +168,13 @@ def test_stage_times_hold_an_agent_for_plan_and_apply() -> None:
                                                (119 * 60, "119 min"), (120 * 60, "2 h 0 min"), (125 * 60, "2 h 5 min")])
 def test_durations_in_messages(seconds: int, text: str) -> None:
     assert minutes(timedelta(seconds=seconds)) == text
+
+
+def test_tfc_names_are_inert_in_slack() -> None:
+    from monitor.exhaustion import Event
+    from monitor.messages import pool_message, slow_plan_message
+
+    message = pool_message(Event.RECOVERED, "<!channel> & co", 2, PoolQueue(), None, NOW)
+    assert message["text"] == "Agent pool &lt;!channel&gt; &amp; co recovered: idle agents again (2 busy, 0 runs waiting)"
+    plan = PlanTime("run-1", "<@U1>", None, 5 * MIN, True, NOW)
+    assert "<@U1>" not in str(slow_plan_message(plan, 4 * MIN, "https://x/run-1", None))
