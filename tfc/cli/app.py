@@ -109,6 +109,8 @@ lazy("package", "tfc.cli.package:app")
 lazy("rollout", "tfc.cli.rollout:app")
 lazy("dependabot", "tfc.cli.dependabot:app")
 lazy("backup", "tfc.cli.backup:app")
+lazy("monitor", "tfc.cli.monitor:app")
+lazy("agents", "tfc.cli.monitor:agents_app")
 # --- end of registration ---
 
 

@@ -15,6 +15,8 @@ from typing import Any
 import yaml
 
 from tfc.errors import ConfigError
+from tfc.sandbox import agent_dynamics
+from tfc.sandbox.run_timing import planning_stamps
 from tfc.sandbox.world import (
     DEFAULT_PROJECT,
     FINAL,
@@ -114,9 +116,11 @@ def _agent_pools(world: World, where: _Where, document: dict[str, Any], org: str
     for index, raw in enumerate(where.get(document, "agent_pools", "scenario", list, default=[])):
         field = f"agent_pools[{index}]"
         node = where.mapping(raw, document, field)
-        where.unknown_keys(node, field, {"name", "agents"})
+        where.unknown_keys(node, field, {"name", "agents", "timeline", "repeat_minutes"})
         name = where.get(node, "name", field, str)
         pool = AgentPoolRec(id=f"apool-{_digest(org, name)}", name=name, organization=org)
+        if "timeline" in node:
+            agent_dynamics.attach(world, pool, agent_dynamics.parse(node, field, now, where.error))
         agents = where.get(node, "agents", field, dict, default={})
         for status, count in agents.items():
             if status == LINE:
@@ -201,7 +205,7 @@ def _state_version(where: _Where, node: dict[str, Any], field: str, ws: Workspac
 
 def _run(world: World, where: _Where, node: dict[str, Any], field: str, ws: WorkspaceRec, now: datetime) -> None:
     where.unknown_keys(node, field, {"status", "commit", "author", "message", "minutes_ago", "changes", "drift",
-                                     "outputs", "branch", "hangs_on_cancel", "apply_errors"})
+                                     "outputs", "branch", "hangs_on_cancel", "apply_errors", "planning_minutes"})
     status = where.get(node, "status", field, str)
     if status not in FINAL and status not in NON_FINAL:
         raise where.error(node, f"{field}.status", f"unknown status {status!r}")
@@ -232,6 +236,12 @@ def _run(world: World, where: _Where, node: dict[str, Any], field: str, ws: Work
                    status="finished" if finished else "errored" if status == "errored" else "pending")
     count_plan(plan)
     backfill_timestamps(run, plan, now=now)
+    planning = where.get(node, "planning_minutes", field, (int, float), default=None)
+    if planning is not None:  # a known planning duration instead of the backfilled one
+        stamps = planning_stamps(status, created, now, planning)
+        if isinstance(stamps, str):
+            raise where.error(node, f"{field}.planning_minutes", stamps)
+        run.timestamps.update(stamps)
     plan.status = {"plan_queued": "queued", "planning": "running"}.get(status, plan.status)
     world.plan_templates[cv.id] = template  # a lookup: what this configuration version plans to
     world.add_run(run, plan, cv)
