@@ -1,6 +1,6 @@
 """AWS Lambda entry point for the monthly usage report: a thin adapter from event + environment to a run.
 
-Environment: TFE_TOKEN, TFE_ORGANIZATION, TFE_HOSTNAME or TFE_ADDRESS (as the CLI), REPORT_BUCKET,
+Environment: TFE_TOKEN (or TFE_TOKEN_SECRET_ARN / TFE_TOKEN_SSM_PARAMETER), TFE_ORGANIZATION, TFE_HOSTNAME or TFE_ADDRESS (as the CLI), REPORT_BUCKET,
 REPORT_PREFIX (default ``usage-reports/``), REPORT_DAYS (365), REPORT_TAG_KEY (``type``), FORECAST_MONTHS (12),
 optionally ACCOUNT_MAP (``s3://bucket/key`` or a file path, the CLI's ``--account-map`` format), RENEWAL_DATE
 (YYYY-MM-DD), and SLACK_BOT_TOKEN + SLACK_CHANNEL to post the summary with a link to index.html.
@@ -28,6 +28,7 @@ from reporting.series import Period
 from reporting.usage import artifacts, run_usage_report, summary_text
 from tfc.client import TfcClient
 from tfc.errors import ConfigError
+from tfc.lambda_secrets import with_secrets
 from tfc.settings import SettingsFlags, resolve_settings
 
 CONTENT_TYPES = {".csv": "text/csv", ".png": "image/png", ".json": "application/json",
@@ -57,7 +58,9 @@ class S3Store:
 
 
 def handler(event: Mapping[str, Any], context: Any, *, environ: Mapping[str, str] | None = None) -> dict[str, Any]:
-    env = dict(os.environ) if environ is None else dict(environ)
+    # TFE_TOKEN and SLACK_BOT_TOKEN from Secrets Manager / SSM when deployed (TFE_TOKEN_SECRET_ARN, …)
+    env = with_secrets(os.environ if environ is None else environ, ["TFE_TOKEN", "SLACK_BOT_TOKEN"])
+    os.environ.setdefault("MPLCONFIGDIR", "/tmp/matplotlib")  # noqa: S108 - Lambda's only writable directory
     bucket = env["REPORT_BUCKET"]
     prefix = env.get("REPORT_PREFIX", "usage-reports/")
     now = datetime.now(UTC)

@@ -27,10 +27,13 @@ module "function" {
       REPORT_DAYS      = tostring(var.days)
       REPORT_TAG_KEY   = var.tag_key
       FORECAST_MONTHS  = tostring(var.forecast_months)
-      MPLCONFIGDIR     = "/tmp/matplotlib" # the package directory is read-only on Lambda
     },
     local.slack ? { SLACK_CHANNEL = var.slack_channel } : {},
+    var.account_map_file == null ? {} : { ACCOUNT_MAP = "/opt/account-map.csv" },
+    var.renewal_date == null ? {} : { RENEWAL_DATE = var.renewal_date },
+    var.link_base_url == null ? {} : { REPORT_LINK_BASE_URL = var.link_base_url },
   )
+  config_files = var.account_map_file == null ? {} : { "account-map.csv" = var.account_map_file }
   secret_arns = merge(
     { TFE_TOKEN = var.tfe_token_secret_arn },
     local.slack ? { SLACK_BOT_TOKEN = var.slack_bot_token_secret_arn } : {},

@@ -75,6 +75,29 @@ variable "forecast_months" {
   default     = 12
 }
 
+variable "account_map_file" {
+  description = "CSV mapping workspaces or account ids to account names (ACCOUNT_MAP; the CLI's --account-map format), shipped as a layer."
+  type        = string
+  default     = null
+}
+
+variable "renewal_date" {
+  description = "Contract renewal date, YYYY-MM-DD: the page forecasts RUM at it (RENEWAL_DATE)."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.renewal_date == null || can(regex("^[0-9]{4}-[0-9]{2}-[0-9]{2}$", var.renewal_date))
+    error_message = "renewal_date is YYYY-MM-DD."
+  }
+}
+
+variable "link_base_url" {
+  description = "URL that serves the report bucket (e.g. a CloudFront distribution); the Slack summary links <base>/<key> (REPORT_LINK_BASE_URL). Null: S3 console links."
+  type        = string
+  default     = null
+}
+
 variable "slack_channel" {
   description = "Slack channel for the summary (SLACK_CHANNEL); null: no Slack message."
   type        = string
