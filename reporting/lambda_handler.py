@@ -1,6 +1,7 @@
 """AWS Lambda entry point for the monthly usage report: a thin adapter from event + environment to a run.
 
-Environment: TFE_TOKEN (or TFE_TOKEN_SECRET_ARN / TFE_TOKEN_SSM_PARAMETER), TFE_ORGANIZATION, TFE_HOSTNAME or TFE_ADDRESS (as the CLI), REPORT_BUCKET,
+Environment: TFE_TOKEN (or TFE_TOKEN_SECRET_ARN / TFE_TOKEN_SSM_PARAMETER), TFE_ORGANIZATION, TFE_HOSTNAME or
+TFE_ADDRESS (as the CLI), REPORT_BUCKET,
 REPORT_PREFIX (default ``usage-reports/``), REPORT_DAYS (365), REPORT_TAG_KEY (``type``), FORECAST_MONTHS (12),
 optionally ACCOUNT_MAP (``s3://bucket/key`` or a file path, the CLI's ``--account-map`` format), RENEWAL_DATE
 (YYYY-MM-DD), and SLACK_BOT_TOKEN + SLACK_CHANNEL to post the summary with a link to index.html.
