@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import difflib
-import hashlib
-import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -33,15 +31,9 @@ class Stale(TfcError):
     pass
 
 
-def _cache_file(repo: Path, kind: str) -> Path:
-    """``$XDG_CACHE_HOME/tfc-toolkit/<kind>/<hash of the repository's real path>.json``: never in the repository."""
-    base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
-    key = hashlib.sha256(str(repo.resolve()).encode()).hexdigest()[:24]
-    return base / "tfc-toolkit" / kind / f"{key}.json"
-
-
 def _generate(ctx: typer.Context, repo: Path, roots: Path | None, from_tfc: bool, policy_path: Path,
               cache: bool = True) -> tuple[Plan, str]:
+    from dependency_map.cache import default_cache_path
     from dependency_map.mapping import build_map
     from dependency_map.roots import roots_from_file, roots_from_tfc
     from tfc.dependabot.collect import collect_directories
@@ -59,8 +51,9 @@ def _generate(ctx: typer.Context, repo: Path, roots: Path | None, from_tfc: bool
         raise ConfigError(f"--repo {repo}: not a directory")
     policy = load_policy(repo / policy_path if not policy_path.is_absolute() else policy_path)
     selected = roots_from_tfc(get_client(ctx)) if from_tfc or roots is None else roots_from_file(roots)
-    providers_cache = ProvidersCache(_cache_file(repo, "dependabot") if cache else None)
-    mapped = build_map(repo, selected, cache_path=_cache_file(repo, "deps") if cache else None)
+    deps_cache = default_cache_path(repo)  # the dependency map's own cache, shared with `tfc deps`
+    providers_cache = ProvidersCache(deps_cache.parent.parent / "dependabot" / deps_cache.name if cache else None)
+    mapped = build_map(repo, selected, cache_path=deps_cache if cache else None)
     for name, message in sorted(mapped.errors.items()):
         make_console(stderr=True).print(f"[yellow]warning[/] {plain(name)}: {plain(message)} (its modules are not "
                                         "followed)")
