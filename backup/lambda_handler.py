@@ -29,9 +29,10 @@ from tfc.lambda_secrets import with_secrets
 from tfc.settings import SettingsFlags, resolve_settings
 
 log = logging.getLogger("backup")
-# httpx logs every request URL at INFO (a state download URL is a secret) and botocore logs bodies at DEBUG
-# (the state itself): whatever level the function's logging is set to, these stay at WARNING.
-for _name in ("httpx", "httpcore", "botocore", "boto3", "urllib3"):
+# botocore logs request bodies at DEBUG (the state itself): whatever level the function's logging is set to, it
+# stays at WARNING. httpx's request lines (a state download URL is a secret) are redacted by the TFC client's log
+# filter (tfc/redact.py), not silenced here, so every module keeps one rule.
+for _name in ("botocore", "boto3", "urllib3"):
     logging.getLogger(_name).setLevel(logging.WARNING)
 REFUSED = {"statusCode": 403, "body": ""}
 

@@ -43,7 +43,7 @@ def moto_endpoint(monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
                        "AWS_DEFAULT_REGION": "eu-west-1"}.items():
         monkeypatch.setenv(key, value)
     with MotoServer() as endpoint:
-        httpx.post(f"{endpoint}/moto-api/reset")  # moto's backends are per process: start every test empty
+        httpx.post(f"{endpoint}/moto-api/reset", timeout=60)  # moto's backends are per process: start every test empty
         monkeypatch.setenv("AWS_ENDPOINT_URL", endpoint)
         yield endpoint
 
