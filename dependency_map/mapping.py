@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-
-import networkx as nx
+from typing import TYPE_CHECKING
 
 from dependency_map.cache import RefsCache
 from dependency_map.globs import matches
 from dependency_map.resolve import DepsError, Hop, Resolver, Root, WorkspaceMap
+
+if TYPE_CHECKING:
+    import networkx as nx
 
 
 @dataclass
@@ -22,9 +25,10 @@ class MapResult:
     cache_hits: int = 0
 
 
-def build_map(repo: Path, roots: Sequence[Root], *, cache_path: Path | None) -> MapResult:
+def build_map(repo: Path, roots: Sequence[Root], *, cache_path: Path | None, strict: bool = False) -> MapResult:
     cache = RefsCache(cache_path)
-    resolver = Resolver(repo, cache)
+    cache.prefetch(terraform_files(repo), workers=min(os.cpu_count() or 1, 4))
+    resolver = Resolver(repo, cache, roots=[r.directory for r in roots], strict=strict)
     result = MapResult()
     for root in roots:
         try:
@@ -38,29 +42,63 @@ def build_map(repo: Path, roots: Sequence[Root], *, cache_path: Path | None) -> 
     return result
 
 
+def terraform_files(repo: Path) -> list[Path]:
+    """Every ``.tf``/``.tf.json`` file of the repository outside hidden directories (not through symlinks)."""
+    found: list[Path] = []
+    for current, dirs, files in os.walk(repo.resolve()):
+        dirs[:] = [d for d in dirs if not d.startswith(".")]
+        found.extend(Path(current, f) for f in files if f.endswith((".tf", ".tf.json")))
+    return found
+
+
 def affected_workspaces(patterns: Mapping[str, Iterable[str]], changed: Iterable[str]) -> list[str]:
     """The workspaces whose trigger patterns match any changed path (repository-relative)."""
     paths = [p.strip().removeprefix("./").lstrip("/") for p in changed if p.strip()]
     return sorted(name for name, globs in patterns.items() if any(matches(g, p) for g in globs for p in paths))
 
 
-def changed_since(repo: Path, ref: str) -> list[str]:
-    """Files changed between ``ref`` and the working tree, as git reports them (renames: both sides)."""
+def _git(repo: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(["git", "-C", str(repo), *args], capture_output=True, text=True, check=False)
+
+
+def changed_since(repo: Path, ref: str) -> tuple[list[str], list[str]]:
+    """(files changed between ``ref`` and the working tree, untracked files), as git reports them."""
     if ref.startswith("-"):
         raise DepsError(f"--since {ref!r}: not a git reference")
-    command = ["git", "-C", str(repo), "diff", "--name-only", "--no-renames", ref, "--"]
-    done = subprocess.run(command, capture_output=True, text=True, check=False)
+    if _git(repo, "rev-parse", "--is-inside-work-tree").returncode != 0:
+        raise DepsError(f"--since needs a git repository: {repo} is not inside one")
+    done = _git(repo, "diff", "--name-only", "--no-renames", ref, "--")
     if done.returncode != 0:
-        raise DepsError(f"git diff {ref}: {done.stderr.strip() or 'failed'}")
-    return [line for line in done.stdout.splitlines() if line]
+        message = (done.stderr.strip().splitlines() or ["failed"])[0]
+        raise DepsError(f"git diff {ref}: {message}")
+    untracked = _git(repo, "ls-files", "--others", "--exclude-standard")
+    return [line for line in done.stdout.splitlines() if line], [line for line in untracked.stdout.splitlines() if line]
+
+
+def expand_paths(repo: Path, paths: Iterable[str]) -> tuple[list[str], list[str]]:
+    """(the paths with each directory replaced by the files under it, the paths that do not exist)."""
+    out: list[str] = []
+    missing: list[str] = []
+    for raw in paths:
+        path = raw.strip().removeprefix("./").strip("/")
+        full = repo / path
+        if full.is_dir():
+            for current, dirs, files in os.walk(full):
+                dirs[:] = [d for d in dirs if d != ".git"]
+                rel = Path(current).relative_to(repo).as_posix()
+                out.extend(f"{rel}/{name}" if rel != "." else name for name in files)
+        else:
+            if not full.exists() and not full.is_symlink():
+                missing.append(path)
+            out.append(path)
+    return out, missing
 
 
 def commit_files(repo: Path, commit: str) -> list[str]:
     """The files one commit changed."""
-    done = subprocess.run(["git", "-C", str(repo), "show", "--name-only", "--format=", "--no-renames", commit],
-                          capture_output=True, text=True, check=False)
+    done = _git(repo, "show", "--name-only", "--format=", "--no-renames", commit)
     if done.returncode != 0:
-        raise DepsError(f"git show {commit}: {done.stderr.strip() or 'failed'}")
+        raise DepsError(f"git show {commit}: {(done.stderr.strip().splitlines() or ['failed'])[0]}")
     return [line for line in done.stdout.splitlines() if line]
 
 
@@ -74,7 +112,9 @@ def why(ws: WorkspaceMap, path: str) -> tuple[str, tuple[Hop, ...]] | None:
 
 
 def module_graph(maps: Iterable[WorkspaceMap]) -> nx.DiGraph:
-    graph = nx.DiGraph()
+    import networkx  # only `graph` needs it: kept out of the CLI's start-up
+
+    graph = networkx.DiGraph()
     for ws in maps:
         root = f"workspace:{ws.root.name}"
         graph.add_node(root, kind="workspace")

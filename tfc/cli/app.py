@@ -12,8 +12,8 @@ import typer
 from typer._click.exceptions import ClickException
 
 from tfc import __version__
-from tfc.cli import dependabot, deps, package, remind, review, rollout, runs, sandbox, usage, workspaces
 from tfc.cli.context import CliState, OutputFormat, get_state, stderr
+from tfc.cli.lazy import LazyGroup, lazy
 from tfc.errors import ExitCode, TfcError
 from tfc.redact import redact
 from tfc.settings import SettingsFlags
@@ -32,6 +32,7 @@ app = typer.Typer(
     pretty_exceptions_show_locals=False,  # a crash must never print locals: they hold the token
     rich_markup_mode="rich",
     context_settings={"help_option_names": ["-h", "--help"]},
+    cls=LazyGroup,
 )
 
 
@@ -95,17 +96,18 @@ def _print_stats(state: CliState) -> None:
         stderr.print(f"API requests: {json.dumps(client.stats.as_dict())}")
 
 
-app.add_typer(workspaces.app, name="workspaces")
-app.add_typer(runs.app, name="runs")
+# Commands are imported when they run (tfc/cli/lazy.py): lazy("NAME …", "module:Typer or register function").
+lazy("workspaces", "tfc.cli.workspaces:app")
+lazy("runs", "tfc.cli.runs:app")
 # --- registration of capability commands (one line each) ---
-review.register(app)
-app.add_typer(sandbox.app, name="sandbox")
-app.add_typer(usage.app, name="usage")
-app.add_typer(deps.app, name="deps")
-app.add_typer(remind.app, name="remind")
-app.add_typer(package.app, name="package")
-app.add_typer(rollout.app, name="rollout")
-app.add_typer(dependabot.app, name="dependabot")
+lazy("review apply run status", "tfc.cli.review:register")
+lazy("sandbox", "tfc.cli.sandbox:app")
+lazy("usage", "tfc.cli.usage:app")
+lazy("deps", "tfc.cli.deps:app")
+lazy("remind", "tfc.cli.remind:app")
+lazy("package", "tfc.cli.package:app")
+lazy("rollout", "tfc.cli.rollout:app")
+lazy("dependabot", "tfc.cli.dependabot:app")
 # --- end of registration ---
 
 

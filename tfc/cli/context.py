@@ -9,13 +9,15 @@ from collections.abc import Mapping
 from datetime import date, datetime
 from enum import Enum, StrEnum
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from tfc.cli.output import make_console
-from tfc.client import TfcClient
 from tfc.settings import SettingsFlags, current_environ, resolve_settings
+
+if TYPE_CHECKING:
+    from tfc.client import TfcClient  # httpx: imported by the commands that talk to TFC
 
 stderr = make_console(stderr=True)
 
@@ -79,6 +81,8 @@ def get_client(ctx: typer.Context) -> TfcClient:
                 f"not {state.flags.organization!r}"
             )
     else:
+        from tfc.client import TfcClient
+
         settings = resolve_settings(state.flags, current_environ())
         state.secrets.append(settings.token.reveal())
         client = TfcClient(settings)
