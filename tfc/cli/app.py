@@ -108,6 +108,7 @@ lazy("remind", "tfc.cli.remind:app")
 lazy("package", "tfc.cli.package:app")
 lazy("rollout", "tfc.cli.rollout:app")
 lazy("dependabot", "tfc.cli.dependabot:app")
+lazy("plan", "tfc.cli.plan:register")
 # --- end of registration ---
 
 
