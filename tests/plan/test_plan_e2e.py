@@ -46,7 +46,7 @@ def git(repo: Path, *args: str) -> None:
                    check=True, capture_output=True)
 
 
-def monorepo(tmp_path: Path) -> Path:
+def monorepo(tmp_path: Path, *, ghost: bool = False) -> Path:
     repo = tmp_path / "repo"
     workspaces: dict[str, Any] = {}
     for name in [*APPS, "db-0"]:
@@ -55,6 +55,8 @@ def monorepo(tmp_path: Path) -> Path:
         (repo / "envs" / name / "main.tf").write_text(f'module "m" {{\n  source = "../../modules/{module}"\n}}\n')
         workspaces[name] = {"working_directory": f"envs/{name}",
                             "trigger_patterns": [f"/envs/{name}/*.tf", f"/modules/{module}/*.tf"]}
+    if ghost:  # in the trigger YAML, not in TFC
+        workspaces["ghost"] = {"working_directory": "envs/ghost", "trigger_patterns": ["/modules/db/*.tf"]}
     for module in ("vpc", "db"):
         (repo / "modules" / module).mkdir(parents=True)
         (repo / "modules" / module / "main.tf").write_text('variable "x" {}\n')
@@ -130,6 +132,28 @@ def test_a_change_to_one_root_plans_only_it(tmp_path: Path, captured: list[Sandb
     assert [captured[0].world.workspaces[r.workspace_id].name for r in captured[0].world.runs.values()] == ["db-0"]
 
 
+def test_a_workspace_that_cannot_be_planned_is_an_error_shown_first(
+        tmp_path: Path, captured: list[Sandbox], capsys: pytest.CaptureFixture[str]) -> None:
+    repo = monorepo(tmp_path, ghost=True)
+    markdown = tmp_path / "summary.md"
+    assert cli(scenario(tmp_path), repo, "modules/db", "--markdown", str(markdown)) == 3
+    out = json.loads(capsys.readouterr().out)
+    assert [(e["workspace"], e["error"]) for e in out["errors"]] == [("ghost", "no such workspace in TFC")]
+    assert [g["workspaces"][0]["name"] for g in out["groups"]] == ["db-0"]
+    text = markdown.read_text()
+    assert text.index("1 plan(s) failed") < text.index("ghost") < text.index("Group 1") < text.index("db-0")
+
+
+def test_agent_minutes_come_from_the_runs_status_timestamps(tmp_path: Path) -> None:
+    clock = FakeClock()
+    sandbox = Sandbox.from_scenario(scenario(tmp_path), lifecycle_seconds=45, rate_limit=None, clock=clock.now)
+    with sandbox.client(rate_limit_per_second=10_000) as client:
+        targets = [Target(ws, 0) for ws in client.list_workspaces() if ws.name in ("db-0", "app-dev-0")]
+        results = Planner(client, archive(monorepo(tmp_path))[0], poll_s=15, sleep=clock.sleep).plan(targets)
+    assert [r.error for r in results] == [None, None]
+    assert [r.agent_seconds for r in results] == [45.0, 45.0]  # planning-at → planned-and-finished-at
+
+
 def test_a_change_that_affects_nothing_exits_1_and_says_so(tmp_path: Path, captured: list[Sandbox],
                                                            capsys: pytest.CaptureFixture[str]) -> None:
     repo = monorepo(tmp_path)
@@ -138,7 +162,7 @@ def test_a_change_that_affects_nothing_exits_1_and_says_so(tmp_path: Path, captu
     assert not captured or not captured[0].world.runs
 
 
-class FakeClock:
+class FakeClock:  # the sandbox's clock, advanced only by the planner's sleeps
     def __init__(self) -> None:
         self.moment = datetime(2026, 11, 25, 9, 0, tzinfo=UTC)
 

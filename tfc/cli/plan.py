@@ -96,7 +96,7 @@ def plan(
         emit_json(json_document("plan", {"changed": len(changed), **to_json(summary),
                                          "requests": client.stats.requests}))
     elif markdown is None:
-        make_console().print(plain(text), markup=False, highlight=False)
+        make_console().print(plain(text), highlight=False)
     stderr.print(f"{len(summary.errors)} errored, {len(summary.groups)} group(s); agent time "
                  f"{summary.agent_seconds / 60:.1f} min")
     return int(ExitCode.ATTENTION if summary.needs_person else ExitCode.OK)
