@@ -104,3 +104,8 @@ def test_small_limits_leave_whole_sections_out_with_counts() -> None:
     assert len(text) <= 1500
     shown = text.count("### Group")
     assert 0 < shown < 5 and f"… and {5 - shown} more section(s) covering {5 - shown} planned" in text
+
+
+def test_unplanned_workspaces_are_named_and_counted() -> None:
+    text = render_markdown(summarise([], [], affected=25, unplanned=[f"u{i:02d}" for i in range(25)]))
+    assert "25 workspace(s): u00, u01" in text and "u19 … and 5 more" in text and "u20" not in text

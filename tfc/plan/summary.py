@@ -163,7 +163,7 @@ def _errors_section(errors: Sequence[PlanResult]) -> list[str]:
 
 def _group_section(number: int, group: Group) -> list[str]:
     mark = {Outcome.NEEDS_PERSON: "⚠️ needs a person: delete/replace not covered by --wildcard",
-            Outcome.OK: "✅"}.get(group.outcome, "")
+            Outcome.OK: "✅ no delete or replace left uncovered"}.get(group.outcome, "")
     count = len(group.results)
     title = f"### Group {number}: {count} workspace(s) plan alike"
     if group.stands_for:
@@ -192,13 +192,16 @@ def render_markdown(summary: Summary, *, limit: int = COMMENT_LIMIT) -> str:
             f"{len(summary.groups)} group(s)", "",
             f"Agent time: {summary.agent_seconds / 60:.1f} minutes.", ""]
     if summary.unplanned:
-        head += [f"Not planned (shapes beyond the canary cap): {len(summary.unplanned)} workspace(s).", ""]
+        shown = ", ".join(cell(n) for n in summary.unplanned[:20])
+        more = f" … and {len(summary.unplanned) - 20} more" if len(summary.unplanned) > 20 else ""
+        head += [f"Not planned (shapes beyond the canary cap, nothing speaks for them): "
+                 f"{len(summary.unplanned)} workspace(s): {shown}{more}", ""]
     head += [f"- {cell(n)}" for n in summary.notes] + ([""] if summary.notes else [])
     sections: list[tuple[list[str], int]] = []  # (lines, workspaces it covers)
     if summary.errors:
         sections.append((_errors_section(summary.errors), len(summary.errors)))
     sections += [(_group_section(i, g), len(g.results)) for i, g in enumerate(summary.groups, 1)]
-    text = "\n".join(head)
+    text = "\n".join(head) + "\n"
     budget = limit - RESERVE
     for index, (lines, _) in enumerate(sections):
         block = "\n".join(lines) + "\n"
