@@ -70,3 +70,11 @@ def test_every_affected_workspace_is_planned_stood_for_or_unplanned_exactly_once
     assert len({c.shape for c in choice.canaries}) == len(choice.canaries)
     by_name = {m.name: m for m in members}
     assert all(shape_of(by_name[n]) == c.shape for c in choice.canaries for n in c.stands_for)
+
+
+@pytest.mark.parametrize(("sizes", "expected"), [
+    ([], 4), ([0], 4), ([1], 1), ([3], 1), ([4], 1), ([8], 2), ([40, 80], 30), ([7, 1], 2)])
+def test_default_concurrency_is_a_quarter_of_the_pools_agents(sizes: list[int], expected: int) -> None:
+    from tfc.plan.runner import default_concurrency
+
+    assert default_concurrency(sizes) == expected

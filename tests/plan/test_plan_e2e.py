@@ -32,12 +32,13 @@ def _plan(name: str, *, delete: bool = False) -> dict[str, Any]:
 
 def scenario(tmp_path: Path) -> Path:
     workspaces = [{"name": name, "tags": ["type:app", f"tier:{tier}"], "working_directory": f"envs/{name}",
-                   "plan": _plan(name, delete=tier == "prod")} for name, tier in APPS.items()]
+                   "agent_pool": "agents", "plan": _plan(name, delete=tier == "prod")} for name, tier in APPS.items()]
     workspaces.append({"name": "db-0", "tags": ["type:data", "tier:dev"], "working_directory": "envs/db-0",
                        "plan": {"changes": [{"address": "aws_db_instance.main", "actions": ["update"],
                                              "before": {"size": 1}, "after": {"size": 2}}]}})
     path = tmp_path / "scenario.yaml"
-    path.write_text(yaml.safe_dump({"organization": "acme", "workspaces": workspaces}))
+    pools = [{"name": "agents", "agents": {"idle": 6, "busy": 3, "unknown": 0, "errored": 0, "exited": 0}}]
+    path.write_text(yaml.safe_dump({"organization": "acme", "agent_pools": pools, "workspaces": workspaces}))
     return path
 
 
@@ -94,7 +95,9 @@ def test_a_module_change_plans_one_canary_per_shape(tmp_path: Path, captured: li
     (repo / "modules" / "vpc" / "main.tf").write_text('variable "x" {}\nvariable "y" {}\n')
     markdown = tmp_path / "summary.md"
     assert cli(scenario(tmp_path), repo, "--since", "HEAD", "--markdown", str(markdown)) == 3  # prod deletes
-    out = json.loads(capsys.readouterr().out)
+    captured_io = capsys.readouterr()
+    assert "at most 2 at once" in captured_io.err  # a quarter of the pool's 9 agents
+    out = json.loads(captured_io.out)
     assert out["schema_version"] == 1 and out["command"] == "plan"
     assert out["affected"] == 5 and out["planned"] == 2 and out["errors"] == []
     groups = {g["workspaces"][0]["name"]: g for g in out["groups"]}
@@ -127,8 +130,10 @@ def test_a_change_to_one_root_plans_only_it(tmp_path: Path, captured: list[Sandb
     (repo / "envs" / "db-0" / "main.tf").write_text("# changed\n")
     git(repo, "commit", "-qam", "db")
     assert cli(scenario(tmp_path), repo, "--since", "HEAD~1") == 0
-    out = json.loads(capsys.readouterr().out)
+    captured_io = capsys.readouterr()
+    out = json.loads(captured_io.out)
     assert out["affected"] == 1 and [g["workspaces"][0]["name"] for g in out["groups"]] == ["db-0"]
+    assert "at most 4 at once" in captured_io.err  # db-0 runs on TFC's agents: the fallback
     assert [captured[0].world.workspaces[r.workspace_id].name for r in captured[0].world.runs.values()] == ["db-0"]
 
 

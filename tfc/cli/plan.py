@@ -17,7 +17,7 @@ from tfc.cli.review import parse_duration
 from tfc.errors import ConfigError, ExitCode, UsageError
 from tfc.models import Workspace
 from tfc.plan.canaries import affected_from_map, choose, parse_canaries
-from tfc.plan.runner import Planner, Target
+from tfc.plan.runner import Planner, Target, default_concurrency
 from tfc.plan.speculative import archive
 from tfc.plan.summary import PlanResult, render_markdown, summarise, to_json
 from tfc.review.wildcard import parse_wildcard
@@ -36,7 +36,8 @@ def plan(
         "tfc-triggers.yaml"),
     canaries: Annotated[str, typer.Option("--canaries", help="auto (one per shape, capped), N, or all.")] = "auto",
     wildcard: Annotated[list[str], typer.Option("--wildcard", help="ACTION:ADDRESS allowed to delete/replace.")] = [],  # noqa: B006
-    concurrency: Annotated[int, typer.Option("--concurrency", min=1, help="Speculative runs in flight at most.")] = 4,
+    concurrency: Annotated[int | None, typer.Option(
+        "--concurrency", min=1, help="Speculative runs in flight at most (default: a quarter of the agents).")] = None,
     timeout: Annotated[str, typer.Option("--timeout", help="Longest wait for the plans (e.g. 30m).")] = "30m",
     markdown: Annotated[Path | None, typer.Option("--markdown", help="Write the Markdown summary here.")] = None,
     output: OutputOption = None,
@@ -77,11 +78,16 @@ def plan(
     affected = affected_from_map(entries, names, {n: known[n].tag_names for n in names if n in known})
     choice = choose(affected, limit)
     content, files = archive(repo)
-    stderr.print(f"{len(names)} affected workspace(s), {len(choice.canaries)} to plan "
-                 f"({len(choice.unplanned)} beyond the cap); uploading {files} files ({len(content):,} bytes) each")
     missing = [PlanResult(_absent(c.name), None, "not found", error="no such workspace in TFC",
                           stands_for=len(c.stands_for)) for c in choice.canaries if c.name not in known]
     targets = [Target(known[c.name], len(c.stands_for)) for c in choice.canaries if c.name in known]
+    if concurrency is None:
+        used = {t.workspace.agent_pool_id for t in targets} - {None}
+        concurrency = default_concurrency([p.agent_count for p in client.list_agent_pools() if p.id in used]
+                                          if used else [])
+    stderr.print(f"{len(names)} affected workspace(s), {len(choice.canaries)} to plan "
+                 f"({len(choice.unplanned)} beyond the cap), at most {concurrency} at once; uploading {files} "
+                 f"files ({len(content):,} bytes) each")
     planner = Planner(client, content, concurrency=concurrency, timeout_s=timeout_s)
     try:
         results = planner.plan(targets)

@@ -25,7 +25,15 @@ PLAN_END_KEYS = ("planned-and-finished-at", "planned-and-saved-at", "planned-at"
                  "force-canceled-at", "discarded-at")
 UPLOAD_POLLS = 30
 CANCEL_ROUNDS = 6  # polls spent retrying the cancel of runs still queued
+POOL_SHARE = 4  # default --concurrency: a quarter of the agents of the pools the canaries run on
+FALLBACK_CONCURRENCY = 4  # when they run on TFC's own agents (no pool to size against)
 MESSAGE = "tfc plan: speculative impact plan (plan-only, never applied)"
+
+
+def default_concurrency(pool_sizes: Sequence[int]) -> int:
+    """A quarter of the agents of the pools the canaries use (at least one); the fallback without pools."""
+    total = sum(pool_sizes)
+    return max(1, total // POOL_SHARE) if total > 0 else FALLBACK_CONCURRENCY
 
 
 def agent_seconds(run: Run) -> float:
