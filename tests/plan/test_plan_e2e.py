@@ -253,3 +253,16 @@ def test_the_archive_holds_tracked_and_untracked_files_but_not_ignored_ones(tmp_
     assert "new.tf" in names and "modules/vpc/main.tf" in names and "ignored.secret" not in names
     assert count == len(names) and not any(n.startswith(".git/") for n in names)
     assert archive(repo)[0] == content  # deterministic
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (["--canaries", "0", "modules/vpc"], "--canaries '0'"),
+    (["--timeout", "soon", "modules/vpc"], "invalid --timeout 'soon'"),
+    ([], "give changed PATHs or --since"),
+])
+def test_bad_input_is_a_usage_error_before_any_request(tmp_path: Path, captured: list[Sandbox], args: list[str],
+                                                       message: str, capsys: pytest.CaptureFixture[str]) -> None:
+    repo = monorepo(tmp_path)
+    assert cli(scenario(tmp_path), repo, *args) == 2
+    assert message in capsys.readouterr().err
+    assert not captured or not captured[0].world.runs

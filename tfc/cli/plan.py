@@ -53,7 +53,10 @@ def plan(
     except ValueError as exc:
         raise UsageError(str(exc)) from None
     rules = [parse_wildcard(rule) for rule in wildcard]
-    timeout_s = parse_duration(timeout)
+    try:
+        timeout_s = parse_duration(timeout)
+    except UsageError:
+        raise UsageError(f"invalid --timeout {timeout!r}: expected a duration such as 90s, 30m or 2h") from None
     if not repo.is_dir():
         raise ConfigError(f"--repo {repo}: not a directory")
     patterns = load_patterns(triggers)
