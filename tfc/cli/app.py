@@ -111,6 +111,7 @@ lazy("dependabot", "tfc.cli.dependabot:app")
 lazy("backup", "tfc.cli.backup:app")
 lazy("monitor", "tfc.cli.monitor:app")
 lazy("agents", "tfc.cli.monitor:agents_app")
+lazy("plan", "tfc.cli.plan:register")
 # --- end of registration ---
 
 

@@ -1,0 +1,1 @@
+"""``tfc plan``: speculative plans where a change lands, one canary per shape, grouped into one PR summary."""
