@@ -8,18 +8,16 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from tfc.cli.context import OutputOption, emit_json, get_client, wants_json
+from tfc.cli.context import OutputOption, emit_json, wants_json
+from tfc.cli.deps import FromTfcOption, RepoOption, RootsOption, select_roots
 from tfc.cli.output import json_document, make_console, plain
-from tfc.errors import ConfigError, TfcError, UsageError
+from tfc.errors import ConfigError, TfcError
 
 if TYPE_CHECKING:
     from tfc.dependabot.plan import Plan
 
 app = typer.Typer(help="Dependabot config for provider upgrades, generated from a policy.", no_args_is_help=True)
 
-RepoOption = Annotated[Path, typer.Option("--repo", help="Repository root.")]
-RootsOption = Annotated[Path | None, typer.Option("--roots", help="The dependency map's roots file (workspaces).")]
-FromTfcOption = Annotated[bool, typer.Option("--from-tfc", help="Take workspaces, directories and tags from TFC.")]
 PolicyOption = Annotated[Path, typer.Option("--policy", help="The policy YAML (docs/dependabot.md).")]
 OutOption = Annotated[Path, typer.Option("--out", help="Where dependabot.yml is (relative to --repo).")]
 CacheOption = Annotated[bool, typer.Option("--cache/--no-cache", help="Reuse parses of unchanged files.")]
@@ -35,7 +33,6 @@ def _generate(ctx: typer.Context, repo: Path, roots: Path | None, from_tfc: bool
               cache: bool = True) -> tuple[Plan, str]:
     from dependency_map.cache import default_cache_path
     from dependency_map.mapping import build_map
-    from dependency_map.roots import roots_from_file, roots_from_tfc
     from tfc.dependabot.collect import collect_directories
     from tfc.dependabot.plan import build_plan
     from tfc.dependabot.policy import load_policy
@@ -43,14 +40,8 @@ def _generate(ctx: typer.Context, repo: Path, roots: Path | None, from_tfc: bool
     from tfc.dependabot.render import document, render
     from tfc.dependabot.schema import validate
 
-    if roots is not None and from_tfc:
-        raise UsageError("give either --roots FILE or --from-tfc, not both")
-    if roots is None and not from_tfc:
-        raise UsageError("give --roots FILE (the dependency map's workspace list) or --from-tfc")
-    if not repo.is_dir():
-        raise ConfigError(f"--repo {repo}: not a directory")
+    selected = select_roots(ctx, repo, roots, from_tfc)
     policy = load_policy(repo / policy_path if not policy_path.is_absolute() else policy_path)
-    selected = roots_from_tfc(get_client(ctx)) if from_tfc or roots is None else roots_from_file(roots)
     deps_cache = default_cache_path(repo)  # the dependency map's own cache, shared with `tfc deps`
     providers_cache = ProvidersCache(deps_cache.parent.parent / "dependabot" / deps_cache.name if cache else None)
     mapped = build_map(repo, selected, cache_path=deps_cache if cache else None)

@@ -46,7 +46,8 @@ StrictOption = Annotated[bool, typer.Option("--strict", help="A dynamic path is 
 VerboseOption = Annotated[bool, typer.Option("--verbose", "-v", help="Print every warning, not the first few.")]
 
 
-def _roots(ctx: typer.Context, repo: Path, roots: Path | None, from_tfc: bool) -> list[Root]:
+def select_roots(ctx: typer.Context, repo: Path, roots: Path | None, from_tfc: bool) -> list[Root]:
+    """The workspaces from ``--roots FILE`` or ``--from-tfc`` (exactly one), checked against ``--repo``."""
     if roots is not None and from_tfc:
         raise UsageError("give either --roots FILE or --from-tfc, not both")
     if not repo.is_dir():
@@ -60,7 +61,7 @@ def _roots(ctx: typer.Context, repo: Path, roots: Path | None, from_tfc: bool) -
 
 def _build(ctx: typer.Context, repo: Path, roots: Path | None, from_tfc: bool, *, cache: bool = True,
            strict: bool = False) -> MapResult:
-    selected = _roots(ctx, repo, roots, from_tfc)
+    selected = select_roots(ctx, repo, roots, from_tfc)
     return build_map(repo, selected, cache_path=default_cache_path(repo) if cache else None, strict=strict)
 
 
