@@ -77,13 +77,14 @@ module "state_table" {
 }
 
 module "backup_bucket" {
-  source      = "../../modules/backup-bucket"
-  name        = "${var.name_prefix}-state-backups"
-  kms_key_arn = aws_kms_key.jobs.arn
+  source          = "../../modules/bucket"
+  name            = "${var.name_prefix}-state-backups"
+  kms_key_arn     = aws_kms_key.jobs.arn
+  protect_objects = true # locked for 90 days, and nobody deletes a backup
 }
 
 module "report_bucket" {
-  source      = "../../modules/report-bucket"
+  source      = "../../modules/bucket"
   name        = "${var.name_prefix}-usage-reports"
   kms_key_arn = aws_kms_key.jobs.arn
 }

@@ -47,7 +47,7 @@ variable "webhook_token_secret_arn" {
 }
 
 variable "bucket_name" {
-  description = "The backup bucket (BACKUP_BUCKET; module backup-bucket)."
+  description = "The backup bucket (BACKUP_BUCKET; module bucket with protect_objects)."
   type        = string
 }
 

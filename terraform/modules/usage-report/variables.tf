@@ -42,7 +42,7 @@ variable "tfe_token_secret_arn" {
 }
 
 variable "report_bucket_name" {
-  description = "Bucket the CSVs, charts and cache are written to (REPORT_BUCKET; module report-bucket)."
+  description = "Bucket the CSVs, charts and cache are written to (REPORT_BUCKET; module bucket)."
   type        = string
 }
 

@@ -1,4 +1,6 @@
-# The usage-report bucket: versioned, SSE-KMS, never public, TLS only; older report versions move to cheaper storage.
+# A private bucket for the jobs: versioned, SSE-KMS, never public, TLS only, older versions moved to cheaper storage,
+# object events to EventBridge. With protect_objects (the state backups), objects are also locked for a retention
+# period (object lock, governance mode) and no one outside delete_admin_role_arns may delete any object or version.
 
 variable "name" {
   description = "Bucket name."
@@ -8,6 +10,18 @@ variable "name" {
 variable "kms_key_arn" {
   description = "Customer-managed KMS key for SSE-KMS."
   type        = string
+}
+
+variable "protect_objects" {
+  description = "Lock objects for retention_days and deny deletes to everyone not in delete_admin_role_arns (use it for state backups)."
+  type        = bool
+  default     = false
+}
+
+variable "retention_days" {
+  description = "With protect_objects: an object cannot be deleted or overwritten for this many days (object lock)."
+  type        = number
+  default     = 90
 }
 
 variable "infrequent_access_after_days" {
@@ -20,6 +34,12 @@ variable "glacier_after_days" {
   description = "Move noncurrent versions to GLACIER_IR after this many days."
   type        = number
   default     = 90
+}
+
+variable "delete_admin_role_arns" {
+  description = "With protect_objects: IAM role ARNs that may delete objects (break-glass clean-up); by default nobody may."
+  type        = list(string)
+  default     = []
 }
 
 variable "access_log_bucket" {
@@ -36,8 +56,9 @@ variable "tags" {
 
 resource "aws_s3_bucket" "this" {
   #checkov:skip=CKV_AWS_144:Cross-region replication needs a second-region bucket and provider owned by the account's DR setup; pass this bucket to it.
-  bucket = var.name
-  tags   = var.tags
+  bucket              = var.name
+  object_lock_enabled = var.protect_objects
+  tags                = var.tags
 }
 
 resource "aws_s3_bucket_versioning" "this" {
@@ -45,6 +66,19 @@ resource "aws_s3_bucket_versioning" "this" {
   versioning_configuration {
     status = "Enabled"
   }
+}
+
+resource "aws_s3_bucket_object_lock_configuration" "this" {
+  count = var.protect_objects ? 1 : 0
+
+  bucket = aws_s3_bucket.this.id
+  rule {
+    default_retention {
+      mode = "GOVERNANCE"
+      days = var.retention_days
+    }
+  }
+  depends_on = [aws_s3_bucket_versioning.this]
 }
 
 resource "aws_s3_bucket_server_side_encryption_configuration" "this" {
@@ -122,6 +156,25 @@ data "aws_iam_policy_document" "this" {
     }
   }
 
+  dynamic "statement" {
+    for_each = var.protect_objects ? [1] : []
+    content {
+      sid       = "ObjectsAreNeverDeleted"
+      effect    = "Deny"
+      actions   = ["s3:DeleteObject", "s3:DeleteObjectVersion"]
+      resources = [aws_s3_bucket.this.arn, "${aws_s3_bucket.this.arn}/*"]
+      principals {
+        type        = "*"
+        identifiers = ["*"]
+      }
+      condition {
+        test     = "StringNotLike"
+        variable = "aws:PrincipalArn"
+        # Nobody deletes a backup unless named here (a placeholder that matches no role keeps the list non-empty).
+        values = concat(var.delete_admin_role_arns, ["arn:aws:iam::000000000000:role/no-backup-admin"])
+      }
+    }
+  }
 }
 
 resource "aws_s3_bucket_policy" "this" {
@@ -131,7 +184,7 @@ resource "aws_s3_bucket_policy" "this" {
 }
 
 output "name" {
-  description = "Bucket name (the usage report's REPORT_BUCKET)."
+  description = "Bucket name (BACKUP_BUCKET or REPORT_BUCKET of the jobs)."
   value       = aws_s3_bucket.this.id
 }
 
@@ -142,5 +195,5 @@ output "arn" {
 
 resource "aws_s3_bucket_notification" "this" {
   bucket      = aws_s3_bucket.this.id
-  eventbridge = true # every object event reaches EventBridge, where alerts on unexpected writes or deletes of reports can hang
+  eventbridge = true # every object event reaches EventBridge, where alerts on unexpected writes or deletes can hang
 }
