@@ -388,6 +388,7 @@ def test_a_dynamic_path_through_a_symlinked_directory_watches_the_link(tmp_path:
 def test_widening_skips_only_other_roots(tmp_path: Path, roots: dict[str, str], widened: list[str]) -> None:
     _write(tmp_path, {"envs/app/main.tf": 'locals { x = file("../${var.x}") }\n', "envs/b/main.tf": "",
                       "envs/c/d/main.tf": "", "other/x/main.tf": ""})
+    (tmp_path / "envs/link").symlink_to("../other")  # a symlinked directory is a file to git: envs/* has it
     result = build_map(tmp_path, [Root(n, d) for n, d in roots.items()], cache_path=None)
     app = result.maps["app"]
     assert [p for p in app.patterns if p.endswith(("/*", "/**"))] == widened
