@@ -139,7 +139,7 @@ class Resolver:
         """
         current = start
         links: list[str] = []
-        for part in text.replace("\\", "/").split("/"):
+        for part in text.split("/"):
             if part in ("", "."):
                 continue
             if part == "..":
