@@ -105,6 +105,7 @@ lazy("usage", "tfc.cli.usage:app")
 lazy("deps", "tfc.cli.deps:app")
 lazy("remind", "tfc.cli.remind:app")
 lazy("package", "tfc.cli.package:app")
+lazy("dependabot", "tfc.cli.dependabot:app")
 # --- end of registration ---
 
 

@@ -76,6 +76,7 @@ class BuiltPackage:
     path: Path
     zip_bytes: int
     unpacked_bytes: int
+    sha256_hex: str  # names the uploaded object
     sha256_base64: str  # what Terraform's source_code_hash compares
     distributions: tuple[str, ...]  # name==version
     first_party_files: int
@@ -115,12 +116,14 @@ def build_package(job: LambdaJob, out_dir: Path, installer: Installer, target: T
         destination_zip = out_dir / f"{job.name}.zip"
         write_zip(stage, destination_zip)
     data = destination_zip.read_bytes()
+    digest = hashlib.sha256(data)
     return BuiltPackage(
         job=job,
         path=destination_zip,
         zip_bytes=len(data),
         unpacked_bytes=unpacked,
-        sha256_base64=base64.b64encode(hashlib.sha256(data).digest()).decode(),
+        sha256_hex=digest.hexdigest(),
+        sha256_base64=base64.b64encode(digest.digest()).decode(),
         distributions=tuple(pinned(distributions)),
         first_party_files=len(closure.files),
     )
@@ -142,6 +145,7 @@ def manifest(packages: Iterable[BuiltPackage]) -> dict[str, dict[str, object]]:
             "file": package.path.name,
             "handler": package.job.handler,
             "source_code_hash": package.sha256_base64,
+            "sha256": package.sha256_hex,
             "zip_bytes": package.zip_bytes,
             "unpacked_bytes": package.unpacked_bytes,
             "needs_s3_upload": package.needs_s3_upload,

@@ -8,12 +8,21 @@ locals {
   trigger_prefixes  = local.entry == null ? [] : lookup(local.entry, "trigger_prefixes", [])
 }
 
+module "tags" {
+  source = "../tag-conventions"
+
+  workspace     = var.name
+  tags          = var.tags
+  allowed_tiers = var.allowed_tiers
+  required_keys = var.required_tag_keys
+}
+
 resource "tfe_workspace" "this" {
   name              = var.name
   organization      = var.organization
   project_id        = var.project_id
   working_directory = local.working_directory
-  tag_names         = var.tags
+  tag_names         = var.tags # checked against the conventions by module.tags
   auto_apply        = false
   terraform_version = var.terraform_version
 
@@ -59,5 +68,19 @@ resource "tfe_notification_configuration" "backup" {
   url              = var.backup_webhook.url
   token            = var.backup_webhook.token
   triggers         = ["run:completed"]
+  workspace_id     = tfe_workspace.this.id
+}
+
+# The owner: team hears about its workspace's failures directly (the notifier also routes errored runs to the team
+# channel named in its config; this is TFC's own notification, for teams that want it without the Lambda).
+resource "tfe_notification_configuration" "owner" {
+  count = var.owner_notification == null ? 0 : 1
+
+  name             = "owner ${lookup(module.tags.values, "owner", "team")}: failures"
+  enabled          = true
+  destination_type = var.owner_notification.destination_type
+  url              = var.owner_notification.url
+  email_user_ids   = var.owner_notification.email_user_ids
+  triggers         = var.owner_notification.triggers
   workspace_id     = tfe_workspace.this.id
 }

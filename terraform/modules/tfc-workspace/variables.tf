@@ -41,9 +41,37 @@ variable "vcs_repo" {
 }
 
 variable "tags" {
-  description = "Flat tag names, key:value style, e.g. [\"type:deploy\", \"owner:payments\", \"tier:prod\"]."
+  description = "Flat tag names, key:value style, e.g. [\"type:deploy\", \"owner:payments\", \"tier:prod\"]; checked against the conventions in modules/tag-conventions."
   type        = list(string)
-  default     = []
+}
+
+variable "allowed_tiers" {
+  description = "Values the tier: tag may take, in rollout order."
+  type        = list(string)
+  default     = ["dev", "staging", "prod", "gxp"]
+}
+
+variable "required_tag_keys" {
+  description = "Tag keys every workspace must carry (reminders route by owner:, rollouts by tier:, review selects by type:)."
+  type        = list(string)
+  default     = ["type", "owner", "tier"]
+}
+
+variable "owner_notification" {
+  description = "TFC notification to the owner: team on failures: destination_type slack, microsoft-teams, email or generic; url (or email_user_ids for email)."
+  type = object({
+    destination_type = string
+    url              = optional(string)
+    email_user_ids   = optional(list(string))
+    triggers         = optional(list(string), ["run:errored", "assessment:check_failure"])
+  })
+  default   = null
+  sensitive = true # a Slack or Teams webhook URL is a credential
+
+  validation {
+    condition     = var.owner_notification == null || contains(["slack", "microsoft-teams", "email", "generic"], try(var.owner_notification.destination_type, ""))
+    error_message = "owner_notification.destination_type must be slack, microsoft-teams, email or generic."
+  }
 }
 
 variable "agent_pool_id" {
