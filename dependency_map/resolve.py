@@ -139,7 +139,7 @@ class Resolver:
         """
         current = start
         links: list[str] = []
-        for part in text.replace("\\", "/").split("/"):
+        for part in text.split("/"):
             if part in ("", "."):
                 continue
             if part == "..":
@@ -257,11 +257,12 @@ class Resolver:
         child, links = self.follow(module_dir, source)
         if not child.is_dir():
             raise DepsError(f'{where}: module "{name}": source {source} is not a directory')
-        hop = Hop(where, self.rel(child) or str(child))
+        rel = self.rel(child)
+        hop = Hop(where, str(child) if rel is None else rel or ".")
         for link in links:
             out.patterns.setdefault(pattern(link), (Hop(where, link),))
         sub = self._closure(child, hop)
-        out.edges.add((rel_dir or ".", hop.target or "."))
+        out.edges.add((rel_dir or ".", hop.target))
         out.edges |= sub.edges
         for found, chain in sub.patterns.items():
             out.patterns.setdefault(found, (hop, *chain))

@@ -388,7 +388,17 @@ def test_a_dynamic_path_through_a_symlinked_directory_watches_the_link(tmp_path:
 def test_widening_skips_only_other_roots(tmp_path: Path, roots: dict[str, str], widened: list[str]) -> None:
     _write(tmp_path, {"envs/app/main.tf": 'locals { x = file("../${var.x}") }\n', "envs/b/main.tf": "",
                       "envs/c/d/main.tf": "", "other/x/main.tf": ""})
+    (tmp_path / "envs/link").symlink_to("../other")  # a symlinked directory is a file to git: envs/* has it
     result = build_map(tmp_path, [Root(n, d) for n, d in roots.items()], cache_path=None)
     app = result.maps["app"]
     assert [p for p in app.patterns if p.endswith(("/*", "/**"))] == widened
     assert {h.target for p in widened for h in app.reasons[p]} == {"envs/"}
+
+
+def test_a_fileset_pattern_from_a_local_and_a_module_at_the_repository_root(tmp_path: Path) -> None:
+    _write(tmp_path, {"main.tf": 'locals {\n  glob = "*.json"\n  set = fileset("${path.module}/p", local.glob)\n}\n',
+                      "envs/a/main.tf": 'module "top" {\n  source = "../.."\n}\n'})
+    ws = build_map(tmp_path, [Root("a", "envs/a")], cache_path=None).maps["a"]
+    assert "/p/*.json" in ws.patterns and "/*.tf" in ws.patterns
+    assert ws.module_edges == [("envs/a", ".")]
+    assert ws.reasons["/p/*.json"] == (Hop("envs/a/main.tf:2", "."), Hop("main.tf:3", "p"))
