@@ -102,6 +102,11 @@ def test_only_key_value_tags_of_at_least_min_length_are_identifiers() -> None:
     )
 
 
+def test_a_tag_value_equal_to_the_name_stays_the_workspace_name() -> None:
+    assert workspace_identifiers(ws("prod-east", "stack:prod-east", "alias:prod-east")) == (
+        Identifier("prod-east", "workspace"),)
+
+
 def test_the_longest_identifier_wins_where_two_overlap() -> None:
     normalise = Normaliser(workspace_identifiers(ws("prod", "stack:prod-east")))
     assert normalise("prod-east/prod") == [["p", "tag:stack"], ["t", "/"], ["p", "workspace"]]

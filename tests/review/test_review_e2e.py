@@ -117,7 +117,9 @@ def test_cli_review_yes_applies_what_the_rules_allow(capsys: pytest.CaptureFixtu
     lines = [json.loads(line) for line in audit.read_text().splitlines()]
     applied = [entry for entry in lines if entry.get("event") == "apply"]
     assert len(applied) == 258
-    assert {"time", "user", "commit", "workspace", "run_id", "plan_hash", "decision", "rule", "outcome"} <= set(applied[0])
+    assert {"time", "user", "tfc_user", "commit", "workspace", "run_id", "plan_hash", "decision", "rule",
+            "outcome"} <= set(applied[0])
+    assert {entry["tfc_user"] for entry in lines} == {"platform-bot"}  # GET /account/details, beside the OS user
     assert {entry["outcome"] for entry in lines if "event" not in entry} == {"not-applied"}
 
 

@@ -89,6 +89,7 @@ def test_malformed_wildcard_is_a_usage_error_pointing_at_the_character(rule: str
         parse_wildcard(rule)
     assert caught.value.position == position
     assert problem in str(caught.value)
+    assert f"(character {position + 1})" in str(caught.value)
     assert caught.value.exit_code is ExitCode.USAGE
     caret_line = str(caught.value).splitlines()[-1]
     assert caret_line.index("^") - 2 == position  # the caret sits under the bad character

@@ -108,7 +108,7 @@ def render_results(console: Console, results: Sequence[Result]) -> None:
     problems = [r for r in results if r.outcome not in ("applying", "applied")]
     if not problems:
         return
-    table = Table("workspace", "run", "outcome", "detail", title="Not applied")
+    table = Table("workspace", "run", "outcome", "detail", title="Not applied, or not finished")
     for result in problems:
         table.add_row(tfc_text(result.item.workspace.name), tfc_text(result.item.run.id), str(result.outcome),
                       tfc_text(result.detail))
