@@ -8,8 +8,10 @@
 Each mutant is one change made on the AST: a comparison flipped (``<`` to ``<=`` and to ``>=``, ``==`` to
 ``!=``, ``in`` to ``not in``, ``is`` to ``is not``), ``and``/``or`` swapped, a ``not`` dropped, a number moved by
 ±1, ``True``/``False`` swapped, or a statement in a function body replaced by ``pass``. Every mutant runs
-``pytest -x -q -p no:randomly`` on the module's test files in a private copy of the repository (``--jobs`` copies
-in parallel, each with a timeout); it is *killed* when the tests fail or time out and *survives* when they pass.
+``pytest -x -q -p no:randomly`` in a private copy of the repository (``--jobs`` copies in parallel, each with a
+timeout) on the tests, among the module's test files, that execute a line it changes (found by one traced run of
+the unmodified module; a module-level line runs them all); it is *killed* when they fail or time out, *survives*
+when they pass, and is *uncovered* when no test executes its line.
 A line ending in ``# pragma: no mutate`` is skipped: say on that line why its mutants are equivalent.
 
 Prints, per module, the mutants made, killed, survived and the score, then every survivor as
