@@ -12,7 +12,7 @@ import typer
 from typer._click.exceptions import ClickException
 
 from tfc import __version__
-from tfc.cli import deps, package, remind, review, runs, sandbox, usage, workspaces
+from tfc.cli import dependabot, deps, package, remind, review, runs, sandbox, usage, workspaces
 from tfc.cli.context import CliState, OutputFormat, get_state, stderr
 from tfc.errors import ExitCode, TfcError
 from tfc.redact import redact
@@ -104,6 +104,7 @@ app.add_typer(usage.app, name="usage")
 app.add_typer(deps.app, name="deps")
 app.add_typer(remind.app, name="remind")
 app.add_typer(package.app, name="package")
+app.add_typer(dependabot.app, name="dependabot")
 # --- end of registration ---
 
 
