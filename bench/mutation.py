@@ -8,8 +8,10 @@
 Each mutant is one change made on the AST: a comparison flipped (``<`` to ``<=`` and to ``>=``, ``==`` to
 ``!=``, ``in`` to ``not in``, ``is`` to ``is not``), ``and``/``or`` swapped, a ``not`` dropped, a number moved by
 ±1, ``True``/``False`` swapped, or a statement in a function body replaced by ``pass``. Every mutant runs
-``pytest -x -q -p no:randomly`` on the module's test files in a private copy of the repository (``--jobs`` copies
-in parallel, each with a timeout); it is *killed* when the tests fail or time out and *survives* when they pass.
+``pytest -x -q -p no:randomly`` in a private copy of the repository (``--jobs`` copies in parallel, each with a
+timeout) on the tests, among the module's test files, that execute a line it changes (found by one traced run of
+the unmodified module; a module-level line runs them all); it is *killed* when they fail or time out, *survives*
+when they pass, and is *uncovered* when no test executes its line.
 A line ending in ``# pragma: no mutate`` is skipped: say on that line why its mutants are equivalent.
 
 Prints, per module, the mutants made, killed, survived and the score, then every survivor as
@@ -101,8 +103,9 @@ class Target:
 @dataclass(frozen=True)
 class Mutant:
     index: int  # position in the module's deterministic list of mutants
-    line: int
+    line: int  # in the module as written
     change: str
+    span: tuple[int, int] = (0, 0)  # first and last line it changes in the unparsed module the tests run
 
 
 @dataclass
@@ -132,8 +135,8 @@ class Report:
 # -- mutants -----------------------------------------------------------------------------------------------------
 
 
-def _sites(tree: ast.Module, lines: list[str]) -> Iterator[tuple[ast.AST, int, str, int]]:
-    """Every (node, variant, description, line) mutation site, in a deterministic order."""
+def _sites(tree: ast.Module, lines: list[str]) -> Iterator[tuple[ast.AST, int, str, ast.AST]]:
+    """Every (node, variant, description, node whose lines it changes) mutation site, in a deterministic order."""
 
     def marked(line: int) -> bool:
         return bool(line) and lines[line - 1].rstrip().endswith(PRAGMA)
@@ -154,28 +157,28 @@ def _sites(tree: ast.Module, lines: list[str]) -> Iterator[tuple[ast.AST, int, s
         if isinstance(node, ast.Compare):
             for position, op in enumerate(node.ops):
                 for variant, flip in enumerate(_FLIPS[type(op)]):
-                    yield node, position * 10 + variant, f"`{_OP_TEXT[type(op)]}` -> `{_OP_TEXT[flip]}`", line
+                    yield node, position * 10 + variant, f"`{_OP_TEXT[type(op)]}` -> `{_OP_TEXT[flip]}`", node
         elif isinstance(node, ast.BoolOp):
             other = ast.Or if isinstance(node.op, ast.And) else ast.And
-            yield node, 0, f"`{_OP_TEXT[type(node.op)]}` -> `{_OP_TEXT[other]}`", line
+            yield node, 0, f"`{_OP_TEXT[type(node.op)]}` -> `{_OP_TEXT[other]}`", node
         elif isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.Not):
-            yield node, 0, "drop `not`", line
+            yield node, 0, "drop `not`", node
         elif isinstance(node, ast.Constant) and isinstance(node.value, bool):
-            yield node, 0, f"`{node.value}` -> `{not node.value}`", line
+            yield node, 0, f"`{node.value}` -> `{not node.value}`", node
         elif isinstance(node, ast.Constant) and isinstance(node.value, int | float):
-            yield node, 0, f"`{node.value!r}` -> `{node.value + 1!r}`", line
-            yield node, 1, f"`{node.value!r}` -> `{node.value - 1!r}`", line
+            yield node, 0, f"`{node.value!r}` -> `{node.value + 1!r}`", node
+            yield node, 1, f"`{node.value!r}` -> `{node.value - 1!r}`", node
         elif isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
             for position, statement in enumerate(node.body):
                 if _deletable(statement, position) and not marked(statement.lineno):
                     first = ast.unparse(statement).splitlines()[0][:60]
-                    yield node, position, f"delete `{first}`", statement.lineno
+                    yield node, position, f"delete `{first}`", statement
         elif isinstance(node, ast.If | ast.For | ast.While | ast.With | ast.Try):
             for block_index, block in enumerate(_blocks(node)):
                 for position, statement in enumerate(block):
                     if _deletable(statement, position) and not marked(statement.lineno):
                         first = ast.unparse(statement).splitlines()[0][:60]
-                        yield node, block_index * 1000 + position, f"delete `{first}`", statement.lineno
+                        yield node, block_index * 1000 + position, f"delete `{first}`", statement
 
 
 def _blocks(node: ast.AST) -> list[list[ast.stmt]]:
@@ -222,7 +225,16 @@ class _DropNot(ast.NodeTransformer):
 def mutants(source: str) -> list[Mutant]:
     tree = ast.parse(source)
     lines = source.splitlines()
-    return [Mutant(index, line, change) for index, (_, _, change, line) in enumerate(_sites(tree, lines))]
+    # The tests run the unparsed module: the same tree walked in the same order, on other line numbers.
+    original, again = list(ast.walk(tree)), list(ast.walk(ast.parse(ast.unparse(tree))))
+    same = len(original) == len(again) and all(type(a) is type(b) for a, b in zip(original, again, strict=True))
+    unparsed = {id(a): b for a, b in zip(original, again, strict=True)} if same else {}
+    listed = []
+    for index, (_, _, change, where) in enumerate(_sites(tree, lines)):
+        twin = unparsed.get(id(where))  # None: unknown lines, so every test runs
+        span = (getattr(twin, "lineno", 0), getattr(twin, "end_lineno", 0) or getattr(twin, "lineno", 0))
+        listed.append(Mutant(index, getattr(where, "lineno", 0), change, span))
+    return listed
 
 
 def mutate(source: str, index: int) -> str:
@@ -289,9 +301,16 @@ def _stop_running(signum: int, frame: object) -> None:
     raise SystemExit(128 + signum)
 
 
-def _pytest(workdir: Path, tests: tuple[str, ...], timeout: float) -> tuple[str, float]:
+def _pytest(
+    workdir: Path, tests: tuple[str, ...], timeout: float, trace: tuple[str, str] | None = None
+) -> tuple[str, float]:
     env = {**os.environ, "PYTHONPATH": str(workdir), "PYTHONDONTWRITEBYTECODE": "1", "PYTHONHASHSEED": "0"}
-    command = [sys.executable, "-m", "pytest", "-x", "-q", "-p", "no:randomly", "-p", "no:cacheprovider", *tests]
+    command = [sys.executable, "-m", "pytest", "-q", "-p", "no:randomly", "-p", "no:cacheprovider", *tests]
+    if trace is None:
+        command.insert(3, "-x")
+    else:
+        env |= {"MUTATION_TRACE_FILE": trace[0], "MUTATION_TRACE_OUT": trace[1]}
+        command[3:3] = ["-p", "bench._mutation_trace"]
     started = time.monotonic()
     process = subprocess.Popen(
         command, cwd=workdir, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True
@@ -331,25 +350,43 @@ def run_target(target: Target, copies: queue.Queue[Path], jobs: int, factor: flo
     try:
         _check_imports_copy(workdir, target)
         (workdir / target.path).write_text(ast.unparse(ast.parse(source)), encoding="utf-8")
-        status, baseline = _pytest(workdir, target.tests, timeout=600)
+        trace_out = workdir / ".mutation-trace.json"
+        status, baseline = _pytest(
+            workdir, target.tests, timeout=1200, trace=(str((workdir / target.path).resolve()), str(trace_out))
+        )
         (workdir / target.path).write_text(source, encoding="utf-8")
+        covered = {test: set(lines) for test, lines in json.loads(trace_out.read_text(encoding="utf-8")).items()}
     finally:
         copies.put(workdir)
     if status != "survived":
         raise SystemExit(f"mutation: the tests of {target.path} do not pass unmutated ({status}): {target.tests}")
+    at_import = covered.pop("", set())  # module-level lines: every test may depend on them
     timeout = max(minimum, baseline * factor)
     report = Report(target.name, target.path, list(target.tests), round(baseline, 1), mutants=len(listed))
     print(f"{target.path}: {len(listed)} mutants, tests {' '.join(target.tests)} "
           f"({baseline:.1f}s unmutated, timeout {timeout:.0f}s)", flush=True)
 
+    def tests_for(mutant: Mutant) -> tuple[str, ...]:
+        """Only the tests that run a line the mutant changes (all of them for module-level or unknown lines)."""
+        first, last = mutant.span
+        changed = set(range(first, last + 1))
+        if not first or changed & at_import:
+            return target.tests
+        return tuple(test for test, lines in covered.items() if lines & changed)
+
     def run_one(mutant: Mutant) -> Outcome:
         if _stopping.is_set():
             return Outcome(mutant, "error", 0.0)
+        tests = tests_for(mutant)
+        if not tests:
+            return Outcome(mutant, "uncovered", 0.0)
         mutated = mutate(source, mutant.index)
         workdir = copies.get()
         try:
             (workdir / target.path).write_text(mutated, encoding="utf-8")
-            status, seconds = _pytest(workdir, target.tests, timeout)
+            status, seconds = _pytest(workdir, tests, timeout)
+            if status == "error" and tests != target.tests:  # a node id pytest could not take: run the files
+                status, seconds = _pytest(workdir, target.tests, timeout)
         finally:
             (workdir / target.path).write_text(source, encoding="utf-8")
             copies.put(workdir)
@@ -361,7 +398,7 @@ def run_target(target: Target, copies: queue.Queue[Path], jobs: int, factor: flo
             report.killed += outcome.status == "killed"
             report.timeouts += outcome.status == "timeout"
             report.errors += outcome.status == "error"
-            if outcome.status in ("survived", "error"):
+            if outcome.status in ("survived", "uncovered", "error"):
                 mutant = outcome.mutant
                 report.survivors.append(
                     {"line": mutant.line, "change": mutant.change, "status": outcome.status,
