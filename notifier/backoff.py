@@ -25,9 +25,9 @@ from notifier.config import Backoff
 @dataclass(frozen=True, slots=True)
 class ReminderState:
     commits: frozenset[str]  # the commits the last reminder was about
-    sent: int = 0  # reminders sent since the sequence (re)started
-    last_sent: datetime | None = None
-    version: int = 0  # bumped by every write
+    sent: int  # reminders sent since the sequence (re)started
+    last_sent: datetime | None
+    version: int  # bumped by every write
 
 
 def interval(sent: int, backoff: Backoff) -> timedelta:
@@ -37,7 +37,7 @@ def interval(sent: int, backoff: Backoff) -> timedelta:
 
 
 def _restarts(state: ReminderState, commits: Iterable[str]) -> bool:
-    return state.last_sent is None or state.sent == 0 or not state.commits.issuperset(commits)
+    return state.last_sent is None or not state.commits.issuperset(commits)
 
 
 def due_at(state: ReminderState | None, since: Mapping[str, datetime], backoff: Backoff) -> datetime:

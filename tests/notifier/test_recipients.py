@@ -60,3 +60,16 @@ def test_without_slack_email_people_stay_themselves(author: str, key: str, reaso
     chosen = choose(author, "payments", None, CONFIG, None)
     assert (chosen.key, chosen.reason, chosen.timezone) == (key, reason, zone)
     assert chosen.is_person is key.startswith("user:")
+
+
+@pytest.mark.parametrize(("author", "asked"), [("ghost", []), (None, []), ("jdoe", []), ("ann", ["ann@example.com"]),
+                                               ("zed@example.com", ["zed@example.com"])])
+def test_slack_is_asked_only_about_an_email(author: str | None, asked: list[str]) -> None:
+    questions: list[str] = []
+
+    def lookup(email: str) -> str | None:
+        questions.append(email)
+        return EMAILS.get(email)
+
+    choose(author, None, None, CONFIG, lookup, ZONES.get)
+    assert questions == asked
