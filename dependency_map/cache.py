@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from dependency_map.refs import FileRead, FileRefs, ModuleCall
-from tfc.atomic import write_atomically
+from tfc.atomic import PRIVATE, write_atomically
 
 TOOL_VERSION = "deps-3"  # bump whenever extraction changes: cached results of older versions are ignored
 
@@ -153,4 +153,4 @@ class RefsCache:
         if self.path is None or not self._dirty:
             return
         document = {"version": TOOL_VERSION, "files": self._entries, "stats": self._stats}
-        write_atomically(self.path, json.dumps(document, separators=(",", ":")).encode())
+        write_atomically(self.path, json.dumps(document, separators=(",", ":")).encode(), mode=PRIVATE)

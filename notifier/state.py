@@ -14,7 +14,6 @@ from __future__ import annotations
 import fcntl
 import json
 import os
-import tempfile
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -23,6 +22,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from notifier.backoff import ReminderState
+from tfc.atomic import PRIVATE, write_atomically
 from tfc.errors import ConfigError
 
 CLAIM_TTL = timedelta(days=14)
@@ -57,20 +57,6 @@ def _decode_state(raw: Mapping[str, Any]) -> ReminderState:
                          datetime.fromisoformat(str(last)) if last else None, int(raw.get("version", 0)))
 
 
-def _write_private(path: Path, data: bytes) -> None:
-    """Replace ``path`` atomically with a file only its owner can read (mkstemp creates it 0600)."""
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        Path(tmp).replace(path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
 class FileStore:
     """A JSON file (0600) guarded by an advisory lock, for `tfc remind` on a workstation or CI runner.
 
@@ -95,7 +81,7 @@ class FileStore:
             before = json.dumps(data, sort_keys=True)
             yield data
             if json.dumps(data, sort_keys=True) != before:
-                _write_private(self.path, json.dumps(data, indent=1, sort_keys=True).encode())
+                write_atomically(self.path, json.dumps(data, indent=1, sort_keys=True).encode(), mode=PRIVATE)
         finally:
             os.close(fd)
 

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from reporting.records import ResourceCount, VersionSummary, WorkspaceHistory
-from tfc.atomic import write_atomically
+from tfc.atomic import PRIVATE, write_atomically
 
 FORMAT = "tfc-toolkit/usage-cache"
 VERSION = 2  # 2: versions carry TFC's billable count and why a version was skipped
@@ -39,7 +39,7 @@ class LocalStore:
             return None
 
     def write(self, data: bytes) -> None:
-        write_atomically(self.path, data)
+        write_atomically(self.path, data, mode=PRIVATE)
 
     def describe(self) -> str:
         return str(self.path)

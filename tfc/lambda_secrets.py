@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 from tfc.errors import ConfigError
+from tfc.redact import register_secret
 
 SECRET_ARN_SUFFIX = "_SECRET_ARN"  # noqa: S105 - a variable-name suffix, not a secret
 SSM_PARAMETER_SUFFIX = "_SSM_PARAMETER"
@@ -67,6 +68,7 @@ def with_secrets(environ: Mapping[str, str], names: Iterable[str], *,
             raise
         except Exception as exc:  # botocore's errors: access denied, not found, throttled
             raise ConfigError(f"{name}: cannot read {reference} from {kind}: {type(exc).__name__}") from None
+        register_secret(value)  # masked in every log line and error from now on
         _cache[(kind, reference)] = (clock(), value)
         resolved[name] = value
     return resolved

@@ -145,10 +145,10 @@ class ProvidersCache:
     def save(self) -> None:
         if self.path is None or not self._dirty:
             return
-        from tfc.atomic import write_atomically
+        from tfc.atomic import PRIVATE, write_atomically
 
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        write_atomically(self.path, json.dumps({"version": 1, "files": self.entries}).encode())
+        write_atomically(self.path, json.dumps({"version": 1, "files": self.entries}).encode(), mode=PRIVATE)
 
 
 def directory_providers(repo: Path, directory: str, cache: ProvidersCache | None = None) -> list[ProviderUse]:
