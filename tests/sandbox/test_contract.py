@@ -12,7 +12,7 @@ import pytest
 from tfc.client import CONFIRMABLE_STATUSES, TfcClient
 from tfc.errors import Conflict, NotFound, Unauthorized
 from tfc.sandbox import Sandbox
-from tfc.sandbox.demo import DEMO_COMMIT, NEWER_COMMIT
+from tfc.sandbox.demo import DEMO_COMMIT, OTHER_COMMIT
 
 SAMPLES = Path(__file__).resolve().parents[1] / "fixtures" / "tfc-samples"
 
@@ -48,10 +48,10 @@ def test_workspaces_with_tag_filters_and_lookup(sandbox_client: TfcClient) -> No
 def test_org_runs_list_filters_and_includes(sandbox_client: TfcClient) -> None:
     waiting = list(sandbox_client.list_org_runs(statuses=CONFIRMABLE_STATUSES))
     of_commit = [r for r in waiting if r.commit_sha == DEMO_COMMIT]
-    assert len(of_commit) == 258 + 1 + 1 + 9  # update-only, deleting, superseded deploy runs; 9 region runs
+    assert len(of_commit) == 258 + 1 + 9  # update-only (one with drift) and deleting deploy runs; 9 region runs
     assert all(r.workspace and r.plan and r.ingress for r in of_commit)  # side-loaded, no N+1
     everything = list(sandbox_client.list_org_runs(commit=DEMO_COMMIT))
-    assert {r.status for r in everything} == {"planned", "errored"}
+    assert {r.status for r in everything} == {"planned", "errored", "pending"}
     assert len(everything) == 261 + 9
 
 
@@ -97,16 +97,18 @@ def test_run_actions_comments_and_409(sandbox_client: TfcClient) -> None:
     assert len(list(sandbox_client.list_comments(run.id))) == 2
 
 
-def test_a_newer_run_waits_behind_the_run_awaiting_confirmation(sandbox_client: TfcClient) -> None:
-    """The demo's "superseded" case, as TFC queues it: the commit's run stays current and confirmable; the newer
-    run of another commit is pending behind it and plans once the older one is applied."""
-    newer = next(iter(sandbox_client.list_org_runs(statuses=["pending"], commit=NEWER_COMMIT)))
-    workspace = sandbox_client.get_workspace(newer.workspace_id or "")
-    older = sandbox_client.get_run(workspace.current_run_id or "")
-    assert older.commit_sha == DEMO_COMMIT and older.is_confirmable and older.status == "planned"
-    sandbox_client.apply_run(older.id)
-    assert sandbox_client.get_run(newer.id).status == "planned"
-    assert sandbox_client.get_workspace(workspace.id).current_run_id == newer.id
+def test_the_commits_run_queued_behind_another_waits_its_turn(sandbox_client: TfcClient) -> None:
+    """One workspace has another commit's run awaiting confirmation and the demo commit's run pending behind it,
+    as TFC queues: the pending run is not confirmable and plans only once the run before it is applied."""
+    (queued,) = list(sandbox_client.list_org_runs(statuses=["pending"], commit=DEMO_COMMIT))
+    workspace = sandbox_client.get_workspace(queued.workspace_id or "")
+    head = sandbox_client.get_run(workspace.current_run_id or "")
+    assert head.commit_sha == OTHER_COMMIT and head.is_confirmable and not queued.is_confirmable
+    with pytest.raises(Conflict):
+        sandbox_client.apply_run(queued.id)
+    sandbox_client.apply_run(head.id)
+    assert sandbox_client.get_run(queued.id).status == "planned"
+    assert sandbox_client.get_workspace(workspace.id).current_run_id == queued.id
 
 
 def test_apply_produces_a_new_state_version(sandbox_client: TfcClient) -> None:

@@ -2,9 +2,10 @@
 
 625 workspaces over tiers, types, owners and 38 accounts; one commit of a shared "deploy" module change
 (DEMO_COMMIT) waiting for confirmation in 261 ``type:deploy`` workspaces, with the exceptions a real change
-has: one plan also deletes a resource, one run errored, one was superseded by a newer run, one plan also
-shows drift; the same commit in 9 ``type:region`` workspaces; ~40 other pending runs by 20 other authors;
-workspaces whose latest runs errored; a year of state versions per workspace; agent pools of 40 and 80.
+has: one plan also deletes a resource, one run errored, one waits (pending) behind another commit's run that
+awaits confirmation (TFC processes a workspace's runs in order), one plan also shows drift; the same commit in
+9 ``type:region`` workspaces; ~40 other pending runs by 20 other authors; workspaces whose latest runs errored;
+a year of state versions per workspace; agent pools of 40 and 80. ``SCALE`` is the same at 1,500 workspaces.
 """
 
 from __future__ import annotations
@@ -41,7 +42,7 @@ def _hex(data: bytes) -> str:
 
 DEMO_TOKEN = "sandbox-demo.atlasv1.not-a-secret"  # noqa: S105 - public: the sandbox's demo token
 DEMO_COMMIT = "abcd1234" + _hex(b"tfc-toolkit demo commit")[:32]
-NEWER_COMMIT = "f00dfeed" + _hex(b"tfc-toolkit newer commit")[:32]
+OTHER_COMMIT = "f00dfeed" + _hex(b"tfc-toolkit newer commit")[:32]  # planned just before DEMO_COMMIT in one workspace
 DEMO_AUTHOR = "maria.garcia"
 DEMO_USER = "platform-bot"  # who the demo token is (GET /account/details)
 COMMIT_MESSAGE = "deploy module: allow KMS decrypt on artifacts for every stack (#4821)"
@@ -84,9 +85,10 @@ class Profile:
 
 
 DEMO = Profile(TYPE_COUNTS, commit_deploys=261, commit_regions=9)
-# The seed's horizon: 1,500 workspaces; 1,001 runs of DEMO_COMMIT of which 1,000 await confirmation (one errored).
+# The seed's horizon: 1,500 workspaces; 1,002 runs of DEMO_COMMIT of which 1,000 await confirmation (one errored,
+# one pending behind another commit's run).
 SCALE = Profile((("deploy", 1100), ("region", 200), ("account", 38), ("network", 60), ("data", 52),
-                 ("platform", 50)), commit_deploys=1001, commit_regions=0)
+                 ("platform", 50)), commit_deploys=1002, commit_regions=0)
 PROFILES = {"demo": DEMO, "scale": SCALE}
 
 
@@ -185,7 +187,7 @@ def _commit_runs(world: World, demo: Sequence[DemoWorkspace], rng: random.Random
     deploys = [d for d in demo if d.kind == "deploy"]
     rng.shuffle(deploys)
     chosen = sorted(deploys[:profile.commit_deploys], key=lambda d: d.rec.name)
-    exceptions = {chosen[7].rec.name: "delete", chosen[101].rec.name: "errored", chosen[150].rec.name: "superseded",
+    exceptions = {chosen[7].rec.name: "delete", chosen[101].rec.name: "errored", chosen[150].rec.name: "queued",
                   chosen[200].rec.name: "drift"}
     started = now - timedelta(hours=2)
     for offset, d in enumerate(chosen):
@@ -193,13 +195,12 @@ def _commit_runs(world: World, demo: Sequence[DemoWorkspace], rng: random.Random
         created = started + timedelta(seconds=offset * 7 * 261 / len(chosen))
         errored = variant == "errored"
         document = None if errored else deploy_plan(d, variant)
+        if variant == "queued":  # another commit's run came first and awaits confirmation: ours waits behind it
+            _add_run(world, now, d.rec, sha=OTHER_COMMIT, author="bob.smith", message="deploy: bump lambda memory",
+                     status="planned", created=created - timedelta(minutes=30), document=deploy_plan(d, "plain"))
         _add_run(world, now, d.rec, sha=DEMO_COMMIT, author=DEMO_AUTHOR, message=COMMIT_MESSAGE,
-                 status="errored" if errored else "planned", created=created, document=document,
-                 errored_plan=errored)
-        if variant == "superseded":
-            _add_run(world, now, d.rec, sha=NEWER_COMMIT, author="bob.smith", message="deploy: bump lambda memory",
-                     status="pending", created=created + timedelta(minutes=30),
-                     document=deploy_plan(d, "plain"))  # queued behind the commit's run, as TFC queues
+                 status="errored" if errored else "pending" if variant == "queued" else "planned", created=created,
+                 document=document, errored_plan=errored)
     regions = sorted((d for d in demo if d.kind == "region"), key=lambda d: d.rec.name)[:profile.commit_regions]
     for offset, d in enumerate(regions):
         _add_run(world, now, d.rec, sha=DEMO_COMMIT, author=DEMO_AUTHOR, message=COMMIT_MESSAGE, status="planned",

@@ -10,6 +10,7 @@ import copy
 import hashlib
 import random
 import threading
+import zlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -269,7 +270,7 @@ class World:
 
     def new_id(self, prefix: str) -> str:
         with self.lock:
-            return prefix + "-" + "".join(self._ids.choices(ID_ALPHABET, k=16))
+            return prefix + "-" + "".join(ID_ALPHABET[b % len(ID_ALPHABET)] for b in self._ids.randbytes(16))
 
     # -- organizations, users, projects and workspaces --------------------------------------------------------
 
@@ -356,8 +357,8 @@ class World:
         if cv.id in self.plan_templates and not cv.speculative:
             self.template_cvs[ws.id] = cv.id
         if run.status not in FINAL and run.status not in CONFIRMABLE:
-            self._moving.add(run.id)
-            run.next_step_at = self.clock()
+            self._moving.add(run.id)  # pending: may start at once; under way (scenario): one step from now
+            run.next_step_at = self.clock() + (self.step if run.status != "pending" else timedelta(0))
         self.refresh_current(ws)
         return run
 
@@ -395,9 +396,9 @@ class World:
         return (run.status not in FINAL and run.force_cancel_available_at is not None
                 and self.clock() >= run.force_cancel_available_at)
 
-    def set_status(self, run: RunRec, status: str, events: list[Event]) -> None:
+    def set_status(self, run: RunRec, status: str, events: list[Event], at: datetime | None = None) -> None:
         run.status = status
-        run.timestamps[f"{status.replace('_', '-')}-at"] = self.clock()
+        run.timestamps[f"{status.replace('_', '-')}-at"] = at or self.clock()
         trigger = TRIGGER_OF_STATUS.get(status)
         if trigger and not run.plan_only:  # TFC sends no notifications for speculative plans
             events.append(Event(trigger, run.id, status))
@@ -421,47 +422,58 @@ class World:
         ws = self.workspaces[run.workspace_id]
         plan = self.plans[run.plan_id]
         status = run.status
-        if run.canceled_at is not None and not run.hangs_on_cancel and status in CANCELABLE:
-            self._stop(run, plan, "canceled", events)
+        # when the step happened: its scheduled time, so a late request sees the same history as a prompt one
+        # (a pending run's wait ends when the run before it completed)
+        at = run.next_step_at or now
+        if status == "pending" and not run.plan_only:
+            at = max([at, *(max(r.timestamps.values()) for r in map(self.runs.get, ws.run_ids)
+                            if r is not None and r.id != run.id and not r.plan_only and r.timestamps
+                            and r.created_at <= run.created_at)])
+        if run.canceled_at is not None and run.hangs_on_cancel:
+            return False  # interrupted and stuck: only force-cancel ends it
+        if run.canceled_at is not None and status in CANCELABLE:
+            self._stop(run, plan, "canceled", events, at)
         elif status == "pending":
             if not run.plan_only and self.queue(ws)[0].id != run.id:
                 return False  # waits for every run before it to complete
-            self.set_status(run, "plan_queued", events)
+            self.set_status(run, "plan_queued", events, at)
             plan.status = "queued"
-            plan.timestamps["queued-at"] = now
+            plan.timestamps["queued-at"] = at
         elif status == "plan_queued":
             if not self.agent_free(run):
+                run.next_step_at = now  # waits for an agent: it starts when one is free, not when scheduled
                 return False
-            self.set_status(run, "planning", events)
+            self.set_status(run, "planning", events, at)
             plan.status = "running"
-            plan.timestamps["started-at"] = now
+            plan.timestamps["started-at"] = at
         elif status == "planning":
             if run.errored_plan:
                 plan.status = "errored"
-                plan.timestamps["errored-at"] = now
-                self.set_status(run, "errored", events)
+                plan.timestamps["errored-at"] = at
+                self.set_status(run, "errored", events, at)
             else:
                 plan.document = self.plan_document(run)
                 count_plan(plan)
                 plan.status = "finished"
-                plan.timestamps["finished-at"] = now
+                plan.timestamps["finished-at"] = at
                 rest = "planned" if plan.has_changes and not run.plan_only else "planned_and_finished"
-                self.set_status(run, rest, events)
+                self.set_status(run, rest, events, at)
         elif status == "confirmed":
-            self.set_status(run, "apply_queued", events)
+            self.set_status(run, "apply_queued", events, at)
             run.apply_status = "queued"
-            run.apply_timestamps["queued-at"] = now
+            run.apply_timestamps["queued-at"] = at
         elif status == "apply_queued":
             if not self.agent_free(run):
+                run.next_step_at = now  # waits for an agent: it starts when one is free, not when scheduled
                 return False
-            self.set_status(run, "applying", events)
+            self.set_status(run, "applying", events, at)
             run.apply_status = "running"
-            run.apply_timestamps["started-at"] = now
+            run.apply_timestamps["started-at"] = at
         elif status == "applying":
             self._finish_apply(run, ws, plan)
-            self.set_status(run, "applied", events)
+            self.set_status(run, "applied", events, at)
             run.apply_status = "finished"
-            run.apply_timestamps["finished-at"] = now
+            run.apply_timestamps["finished-at"] = at
         else:
             self._moving.discard(run.id)
             return False
@@ -469,7 +481,7 @@ class World:
             self._moving.discard(run.id)
             run.next_step_at = None
         else:
-            run.next_step_at = now + self.step
+            run.next_step_at = at + self.step
         self.refresh_current(ws)
         return True
 
@@ -501,15 +513,16 @@ class World:
         run.next_step_at = None
         self.refresh_current(self.workspaces[run.workspace_id])
 
-    def _stop(self, run: RunRec, plan: PlanRec, status: str, events: list[Event]) -> None:
+    def _stop(self, run: RunRec, plan: PlanRec, status: str, events: list[Event], at: datetime | None = None) -> None:
         key = "canceled-at" if status == "canceled" else "force-canceled-at"
+        at = at or self.clock()
         if run.status in ("plan_queued", "planning"):
             plan.status = "canceled"
-            plan.timestamps[key] = self.clock()
+            plan.timestamps[key] = at
         elif run.status in ("apply_queued", "applying"):
             run.apply_status = "canceled"
-            run.apply_timestamps[key] = self.clock()
-        self.set_status(run, status, events)
+            run.apply_timestamps[key] = at
+        self.set_status(run, status, events, at)
 
     def plan_document(self, run: RunRec) -> dict[str, Any]:
         """What planning ``run`` produces: its configuration version's plan from the scenario (none once a run
@@ -607,7 +620,7 @@ def states_before(status: str, *, errored_plan: bool = False) -> tuple[str, ...]
 def backfill_timestamps(run: RunRec, plan: PlanRec, *, now: datetime) -> None:
     """A scenario run's status-timestamps (and its plan's and apply's) for every state it reached, with
     durations as a real estate shows them: seconds queued, one to four minutes planning and applying."""
-    rng = random.Random(run.id)
+    rng = random.Random(zlib.crc32(run.id.encode()))
     moment = run.created_at
     run.timestamps = {"plan-queueable-at": moment}
     for state in states_before(run.status, errored_plan=run.errored_plan):
