@@ -42,9 +42,7 @@ def planning_time(run: Run, now: datetime) -> tuple[timedelta, bool] | None:
     ends = [t for key in PLAN_ENDS if (t := run.status_timestamps.get(key)) is not None and t >= start]
     if ends:
         return min(ends) - start, True
-    if run.status == "planning":
-        return now - start, False
-    return None
+    return (now - start, False) if run.status == "planning" else None
 
 
 def matches(tags: Sequence[str], selector: Sequence[str]) -> bool:

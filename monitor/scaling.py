@@ -51,7 +51,8 @@ def waves(target_wait: timedelta, run_time: timedelta) -> int:
 
 
 def recommend(demand: Demand, policy: ScalePolicy, last_needed: datetime | None, now: datetime) -> Recommendation:
-    run_time = demand.run_time if demand.run_time and demand.run_time > timedelta(0) else policy.default_run_time
+    measured = demand.run_time
+    run_time = measured if measured is not None and measured > timedelta(0) else policy.default_run_time
     extra = math.ceil(demand.queued_workspaces / waves(policy.target_wait, run_time))
     raw = demand.busy + extra + policy.headroom
     desired = min(max(raw, policy.min_agents), policy.max_agents)

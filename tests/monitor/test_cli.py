@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.local_services import SlackServer
 from tests.monitor.harness import SCENARIO
 from tfc.cli import main
 
@@ -109,3 +110,17 @@ def test_the_lambda_handler_imports_no_cli_or_charting() -> None:
     code = "import sys, monitor.lambda_handler; print(sorted(m for m in ('typer', 'matplotlib') if m in sys.modules))"
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "[]"
+
+
+def test_monitor_run_sends_once_and_keeps_state(capsys: pytest.CaptureFixture[str], state_home: Path,
+                                                 monkeypatch: pytest.MonkeyPatch,
+                                                 slack_server: tuple[SlackServer, str]) -> None:
+    server, url = slack_server
+    monkeypatch.setenv("SLACK_BOT_TOKEN", "xoxb-test")
+    code, doc = run_json(["monitor", "run", "--slack-api-url", url], capsys)
+    assert code == 3 and sorted(s["action"] for s in doc["slow_plans"]) == ["sent", "sent"]  # type: ignore[union-attr]
+    assert (state_home / "tfc" / "monitor.json").exists()
+    code, doc = run_json(["monitor", "run", "--slack-api-url", url], capsys)  # a new sandbox, the same state
+    assert sorted(s["action"] for s in doc["slow_plans"]) == ["already sent", "already sent"]  # type: ignore[union-attr]
+    assert (code, doc["alerting"]) == (0, False)
+    assert len(server.posted()) == 2

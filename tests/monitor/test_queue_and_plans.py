@@ -99,6 +99,7 @@ PLAN_CASES = [
      (5 * MIN, True)),
     ("errored", {"planning-at": 20, "planned-at": 18, "applying-at": 9, "errored-at": 2}, (2 * MIN, True)),
     ("planning", {"planning-at": 7}, (7 * MIN, False)),
+    ("planned", {"planning-at": 7, "planned-at": 7}, (timedelta(0), True)),  # an end at the start is an end
     ("canceled", {"planning-at": 7, "canceled-at": 3}, (4 * MIN, True)),
     ("plan_queued", {"plan-queued-at": 7}, None),
     ("errored", {"errored-at": 7}, None),
@@ -136,6 +137,8 @@ def test_plan_times_select_workspaces_and_keep_owners() -> None:
 
 
 def test_percentiles_are_nearest_rank() -> None:
+    assert percentile([m * MIN for m in range(1, 204)], 50) == 102 * MIN  # ceil(0.5 * 203)
+    assert percentile([3 * MIN, MIN, 2 * MIN], 0) == MIN  # rank 1 at least
     values = [m * MIN for m in range(1, 21)]
     assert percentile(values, 50) == 10 * MIN
     assert percentile(values, 95) == 19 * MIN
@@ -156,11 +159,27 @@ def test_slowest_workspaces_by_p95_from_finished_plans() -> None:
     assert [r.workspace for r in slowest_workspaces(times, limit=1)] == ["a"]
 
 
+def test_slowest_workspaces_use_p50_and_p95_and_show_twenty() -> None:
+    hundred = [PlanTime(f"r{m}", "big", None, m * MIN, True, NOW) for m in range(1, 101)]
+    row = slowest_workspaces(hundred)[0]
+    assert (row.plans, row.p50, row.p95, row.slowest) == (100, 50 * MIN, 95 * MIN, 100 * MIN)
+    many = [PlanTime(f"r{i}", f"ws-{i:02d}", None, i * MIN, True, NOW) for i in range(25)]
+    assert [r.workspace for r in slowest_workspaces(many)] == [f"ws-{i:02d}" for i in range(24, 4, -1)]
+
+
 def test_stage_times_hold_an_agent_for_plan_and_apply() -> None:
     applied = run("r1", "applied", A, stamps={"planning-at": 20, "planned-at": 17, "applying-at": 9, "applied-at": 5})
     assert stage_times(applied) == [3 * MIN, 4 * MIN]
     assert stage_times(run("r2", "planning", A, stamps={"planning-at": 3})) == []
     assert stage_times(run("r3", "errored", A, stamps={"applying-at": 9, "errored-at": 8})) == [MIN]
+    applying = run("r4", "applying", A, stamps={"planning-at": 9, "planned-at": 8, "applying-at": 2})
+    assert stage_times(applying) == [MIN]  # the apply has not ended
+    instant = run("r5", "applied", A, stamps={"planning-at": 9, "planned-at": 8, "applying-at": 2, "applied-at": 2})
+    assert stage_times(instant) == [MIN, timedelta(0)]
+
+
+def test_an_empty_queue() -> None:
+    assert PoolQueue() == PoolQueue(waiting_runs=0, waiting_workspaces=0, running_runs=0, oldest_wait=None)
 
 
 @pytest.mark.parametrize(("seconds", "text"), [(0, "0 min"), (59, "0 min 59 s"), (270, "4 min 30 s"), (540, "9 min"),

@@ -28,6 +28,8 @@ CASES = [
     ("no run-time data: the default run time", Demand(0, 4, 1), ScalePolicy(target_wait=5 * MIN), None, 3, 3, False),
     ("a zero run time counts as no data", Demand(0, 4, 1, timedelta(0)), ScalePolicy(target_wait=5 * MIN), None, 3,
      3, False),
+    ("a negative run time counts as no data", Demand(0, 4, 1, -MIN), ScalePolicy(target_wait=5 * MIN), None, 3, 3,
+     False),
     ("headroom is configurable", Demand(2, 0, 2), ScalePolicy(headroom=3), None, 5, 5, False),
     ("bounded by max_agents", Demand(25, 4, 20), P, None, 20, 30, False),
     ("raised to min_agents", Demand(0, 0, 2), ScalePolicy(min_agents=2, headroom=0), None, 2, 0, False),
@@ -58,6 +60,11 @@ def test_recommendation(demand: Demand, policy: ScalePolicy, last_needed: dateti
 ])
 def test_last_needed(raw_busy: int, current: int, last_needed: datetime | None, expected: datetime) -> None:
     assert recommend(Demand(raw_busy, 0, current), P, last_needed, NOW).last_needed == expected
+
+
+def test_the_documented_defaults() -> None:
+    assert ScalePolicy() == ScalePolicy(min_agents=1, max_agents=100, headroom=1, target_wait=2 * MIN,
+                                        default_run_time=5 * MIN, scale_in_cooldown=15 * MIN)
 
 
 def test_reasons_show_the_formula() -> None:
