@@ -57,6 +57,15 @@ MODULES: dict[str, tuple[str, str]] = {
     "recipients": ("notifier/recipients.py", "tests/notifier"),
     "backoff": ("notifier/backoff.py", "tests/notifier"),
     "counting": ("reporting/counting.py", "tests/reporting"),
+    "series": ("reporting/series.py", "tests/reporting"),
+    "backup-rules": ("backup/rules.py", "tests/backup"),
+    "exhaustion": ("monitor/exhaustion.py", "tests/monitor"),
+    "scaling": ("monitor/scaling.py", "tests/monitor"),
+    "queue": ("monitor/queue.py", "tests/monitor"),
+    "plantime": ("monitor/plantime.py", "tests/monitor"),
+    "rollout": ("tfc/rollout/decide.py", "tests/rollout"),
+    "dependabot-plan": ("tfc/dependabot/plan.py", "tests/dependabot"),
+    "dependabot-policy": ("tfc/dependabot/policy.py", "tests/dependabot"),
 }
 COPY_IGNORE = shutil.ignore_patterns(
     ".venv", ".git", "__pycache__", ".pytest_cache", ".hypothesis", ".mypy_cache", ".ruff_cache", "*.egg-info"
