@@ -21,6 +21,9 @@ from tfc.sandbox import Sandbox, _InProcessTransport
 
 LIST_MIX = ("/api/v2/organizations/demo-org/runs?filter[status]=planned&include=plan,workspace&page[size]=20",
             "/api/v2/organizations/demo-org/workspaces?page[size]=20", "/api/v2/ping")
+SCALE_MIX = ("/api/v2/organizations/demo-org/runs?filter[status]=planned&include=plan,workspace&page[size]=20",
+             "/api/v2/organizations/demo-org/workspaces?include=current_state_version&page[size]=100&page[number]=15",
+             "/api/v2/ping")
 
 
 def hammer(base: str, token: str, seconds: float, threads: int,
@@ -78,13 +81,23 @@ def main() -> None:
         runs = [r for r in client.list_org_runs(statuses=["planned"]) if r.plan_id]
     review_mix = tuple(p for r in runs[:50] for p in (f"/api/v2/runs/{r.id}?include=plan,workspace",
                                                       f"/api/v2/plans/{r.plan_id}/json-output"))
+    started = time.perf_counter()
+    scale = Sandbox.from_scenario("scale", rate_limit=None)
+    scale_built = time.perf_counter() - started
+    started = time.perf_counter()
+    with scale.client(rate_limit_per_second=10_000) as client:
+        scale_workspaces = sum(1 for _ in client.list_workspaces())
+        confirmable = sum(1 for r in client.list_org_runs(statuses=["planned"]) if r.is_confirmable)
+    print(f"scale organization ({scale_workspaces} workspaces, {confirmable} runs awaiting confirmation) built in "
+          f"{scale_built:.2f} s; listed with every state-version history in {time.perf_counter() - started:.2f} s")
     print(f"{'':76} {'requests':>9} {'seconds':>8} {'req/s':>8} {'x TFC 30/s':>11}")
-    for mix_name, paths in (("review mix (run, plan JSON + archivist)", review_mix),
-                            ("list mix (20 runs + includes, 20 ws, ping)", LIST_MIX)):
-        in_process = hammer(sandbox.address, sandbox.token, args.seconds, args.threads,
-                            _InProcessTransport(sandbox.wsgi_app), paths)
-        with sandbox.serve() as base:
-            served = client_process(base, sandbox.token, args.seconds, args.threads, paths)
+    for mix_name, target, paths in (("review mix (run, plan JSON + archivist)", sandbox, review_mix),
+                                    ("list mix (20 runs + includes, 20 ws, ping)", sandbox, LIST_MIX),
+                                    ("list mix on the 1,500-workspace organization", scale, SCALE_MIX)):
+        in_process = hammer(target.address, target.token, args.seconds, args.threads,
+                            _InProcessTransport(target.wsgi_app), paths)
+        with target.serve() as base:
+            served = client_process(base, target.token, args.seconds, args.threads, paths)
         for where, (count, seconds) in (("in process", in_process), ("served, client in another process", served)):
             rate = count / seconds
             print(f"{mix_name + ', ' + where:76} {count:9d} {seconds:8.1f} {rate:8.0f} {rate / 30:10.1f}x")

@@ -178,7 +178,7 @@ class _Hook:
 
 
 def _hooked(sandbox: Sandbox, hook: _Hook) -> None:
-    sandbox.deliverer._http = httpx.Client(transport=httpx.MockTransport(hook))
+    sandbox.deliverer.transport = httpx.MockTransport(hook)
 
 
 def _notification(name: str, triggers: list[str], *, enabled: bool = True) -> dict[str, Any]:
@@ -232,3 +232,13 @@ def test_enabling_with_a_failing_destination_answers_400_and_saves_nothing(sandb
     assert (renamed["attributes"]["enabled"], renamed["attributes"]["name"]) == (True, "on")
     assert http.delete(f"/api/v2/notification-configurations/{disabled['id']}").status_code == 204
     assert http.get(f"/api/v2/notification-configurations/{disabled['id']}").status_code == 404
+
+
+def test_the_commit_of_every_workspaces_current_run_in_one_read(sandbox: Sandbox, http: httpx.Client) -> None:
+    body = http.get("/api/v2/organizations/demo-org/workspaces", params={
+        "search[tags]": "type:region", "page[size]": 100,
+        "include": "current_run.configuration_version.ingress_attributes"}).json()
+    kinds = {r["type"] for r in body["included"]}
+    assert kinds == {"runs", "configuration-versions", "ingress-attributes"}
+    shas = {r["attributes"]["commit-sha"] for r in body["included"] if r["type"] == "ingress-attributes"}
+    assert DEMO_COMMIT in shas and body["meta"]["pagination"]["total-count"] == 120

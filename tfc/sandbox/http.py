@@ -89,7 +89,7 @@ class Api:
 
     @staticmethod
     def jsonapi(body: Any, status: int = 200, headers: dict[str, str] | None = None) -> Response:
-        return Response(json.dumps(body), status=status, mimetype=JSONAPI, headers=headers)
+        return Response(json.dumps(body, separators=(",", ":")), status=status, mimetype=JSONAPI, headers=headers)
 
     def error(self, status: int, title: str, detail: str | None = None) -> Response:
         entry: dict[str, Any] = {"status": str(status), "title": title}

@@ -39,11 +39,19 @@ class Deliverer:
     def __init__(self, world: World, *, app_url: Callable[[], str], transport: httpx.BaseTransport | None = None):
         self.world = world
         self.app_url = app_url
-        self._http = httpx.Client(timeout=5.0, transport=transport)
+        self.transport = transport  # tests may swap it before the first delivery
+        self._client: httpx.Client | None = None  # made on first delivery: its TLS setup costs a quarter second
         self.sent: list[dict[str, Any]] = []  # every delivery attempt: url, trigger, status
 
+    @property
+    def _http(self) -> httpx.Client:
+        if self._client is None:
+            self._client = httpx.Client(timeout=5.0, transport=self.transport)
+        return self._client
+
     def close(self) -> None:
-        self._http.close()
+        if self._client is not None:
+            self._client.close()
 
     def deliver(self, events: Sequence[Event]) -> None:
         with self.world.lock:

@@ -10,6 +10,7 @@ import copy
 import hashlib
 import random
 import threading
+import zlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -259,6 +260,7 @@ class World:
         self.template_cvs: dict[str, str] = {}  # workspace id -> its newest configuration version with a template
         self.histories: dict[str, list[StateVersionRec]] = {}  # workspace id -> scenario state versions
         self.history_factory: Callable[[WorkspaceRec], list[StateVersionRec]] | None = None  # lazy (demo)
+        self.agent_free: Callable[[RunRec], bool] = lambda run: True  # agent_dynamics: may a queued run start?
         self._applied_cvs: set[str] = set()
         self._state_versions: dict[str, list[StateVersionRec]] = {}  # per workspace, oldest first; lazy
         self._state_version_index: dict[str, StateVersionRec] = {}
@@ -268,7 +270,7 @@ class World:
 
     def new_id(self, prefix: str) -> str:
         with self.lock:
-            return prefix + "-" + "".join(self._ids.choices(ID_ALPHABET, k=16))
+            return prefix + "-" + "".join(ID_ALPHABET[b % len(ID_ALPHABET)] for b in self._ids.randbytes(16))
 
     # -- organizations, users, projects and workspaces --------------------------------------------------------
 
@@ -438,6 +440,9 @@ class World:
             plan.status = "queued"
             plan.timestamps["queued-at"] = at
         elif status == "plan_queued":
+            if not self.agent_free(run):
+                run.next_step_at = now  # waits for an agent: it starts when one is free, not when scheduled
+                return False
             self.set_status(run, "planning", events, at)
             plan.status = "running"
             plan.timestamps["started-at"] = at
@@ -458,6 +463,9 @@ class World:
             run.apply_status = "queued"
             run.apply_timestamps["queued-at"] = at
         elif status == "apply_queued":
+            if not self.agent_free(run):
+                run.next_step_at = now  # waits for an agent: it starts when one is free, not when scheduled
+                return False
             self.set_status(run, "applying", events, at)
             run.apply_status = "running"
             run.apply_timestamps["started-at"] = at
@@ -612,7 +620,7 @@ def states_before(status: str, *, errored_plan: bool = False) -> tuple[str, ...]
 def backfill_timestamps(run: RunRec, plan: PlanRec, *, now: datetime) -> None:
     """A scenario run's status-timestamps (and its plan's and apply's) for every state it reached, with
     durations as a real estate shows them: seconds queued, one to four minutes planning and applying."""
-    rng = random.Random(run.id)
+    rng = random.Random(zlib.crc32(run.id.encode()))
     moment = run.created_at
     run.timestamps = {"plan-queueable-at": moment}
     for state in states_before(run.status, errored_plan=run.errored_plan):

@@ -2,20 +2,24 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from datetime import timedelta
 from typing import Any
 
 from flask import Flask, Response, g, request
 
 from tfc.sandbox import documents as doc
-from tfc.sandbox.http import Api, ApiProblem
+from tfc.sandbox.http import Api, ApiProblem, check_parameters
 from tfc.sandbox.world import (
     STATUS_GROUPS,
     CommentRec,
     ConfigurationVersionRec,
     Event,
+    IngressRec,
     PlanRec,
     RunRec,
     WorkspaceRec,
+    World,
 )
 
 RUN_OPTIONS = ("auto-apply", "allow-empty-apply", "allow-config-generation", "refresh", "refresh-only", "save-plan",
@@ -23,37 +27,80 @@ RUN_OPTIONS = ("auto-apply", "allow-empty-apply", "allow-config-generation", "re
                "invoke-action-addrs")
 
 
-def register(app: Flask, api: Api) -> None:
-    def filtered_runs(runs: list[RunRec], *, hide_plan_only: bool) -> list[RunRec]:
-        args = request.args
-        if statuses := [s for s in args.get("filter[status]", "").split(",") if s]:
-            runs = [r for r in runs if r.status in statuses]
-        if group := args.get("filter[status_group]"):
-            allowed = STATUS_GROUPS.get(group, frozenset())
-            runs = [r for r in runs if r.status in allowed]
-        if names := [n for n in args.get("filter[workspace_names]", "").split(",") if n]:
-            runs = [r for r in runs if api.world.workspaces[r.workspace_id].name in names]
-        if operations := [o for o in args.get("filter[operation]", "").split(",") if o]:
-            runs = [r for r in runs if ("plan_only" if r.plan_only else "plan_and_apply") in operations]
-        elif hide_plan_only:
-            runs = [r for r in runs if not r.plan_only]
-        if commit := args.get("search[commit]"):
-            runs = [r for r in runs if commit_of(r).startswith(commit.lower())]
-        if user := args.get("search[user]"):
-            runs = [r for r in runs if author_of(r) == user]
-        if basic := args.get("search[basic]"):
-            runs = [r for r in runs if basic in r.id or basic in r.message or commit_of(r).startswith(basic)
-                    or author_of(r) == basic]
-        return sorted(runs, key=lambda r: r.created_at, reverse=True)
+LIST_PARAMETERS = frozenset({"filter[status]", "filter[status_group]", "filter[operation]", "filter[source]",
+                             "filter[agent_pool_names]", "filter[timeframe]", "search[commit]", "search[user]",
+                             "search[basic]", "include"})
+ORG_LIST_PARAMETERS = LIST_PARAMETERS | {"filter[workspace_names]"}
+
+
+def operation_of(run: RunRec) -> str:
+    """The run's ``filter[operation]`` value (run.mdx "List runs in a workspace")."""
+    if run.plan_only:
+        return "plan_only"
+    if run.is_destroy:
+        return "destroy"
+    if run.options.get("refresh-only"):
+        return "refresh_only"
+    if run.options.get("save-plan"):
+        return "save_plan"
+    return "plan_and_apply"
+
+
+def _listed(args: Mapping[str, str], key: str) -> list[str]:
+    return [v for v in args.get(key, "").split(",") if v]
+
+
+def filter_runs(world: World, runs: list[RunRec], args: Mapping[str, str], *, hide_plan_only: bool,
+                default_timeframe: str | None) -> list[RunRec]:
+    """run.mdx "List runs": comma lists are OR-ed, filters AND-ed; ``search[basic]`` (user, sha, run id or
+    message) is ignored when ``search[commit]`` or ``search[user]`` is given; newest first."""
+
+    def ingress(run: RunRec) -> IngressRec | None:
+        return world.ingress.get(world.cvs[run.cv_id].ingress_id or "")
 
     def commit_of(run: RunRec) -> str:
-        ingress = api.world.ingress.get(api.world.cvs[run.cv_id].ingress_id or "")
-        return ingress.commit_sha if ingress else ""
+        found = ingress(run)
+        return found.commit_sha if found else ""
 
     def author_of(run: RunRec) -> str:
-        ingress = api.world.ingress.get(api.world.cvs[run.cv_id].ingress_id or "")
-        return ingress.sender_username if ingress else ""
+        found = ingress(run)
+        return found.sender_username if found else ""
 
+    if statuses := _listed(args, "filter[status]"):
+        runs = [r for r in runs if r.status in statuses]
+    if group := args.get("filter[status_group]"):  # an unknown group matches nothing: go-tfe admin_run.go says
+        runs = [r for r in runs if r.status in STATUS_GROUPS.get(group, ())]  # TFC treats bad values so
+    if names := _listed(args, "filter[workspace_names]"):
+        runs = [r for r in runs if world.workspaces[r.workspace_id].name in names]
+    if operations := _listed(args, "filter[operation]"):
+        runs = [r for r in runs if operation_of(r) in operations]
+    elif hide_plan_only:
+        runs = [r for r in runs if not r.plan_only]
+    if sources := _listed(args, "filter[source]"):
+        runs = [r for r in runs if r.source in sources]
+    if pools := _listed(args, "filter[agent_pool_names]"):
+        pool_ids = {p.id for p in world.agent_pools.values() if p.name in pools}
+        runs = [r for r in runs if world.workspaces[r.workspace_id].agent_pool_id in pool_ids]
+    timeframe = args.get("filter[timeframe]", default_timeframe)
+    if timeframe == "year":
+        since = world.clock() - timedelta(days=365)
+        runs = [r for r in runs if r.created_at >= since]
+    elif timeframe is not None:
+        if not timeframe.isdigit():
+            raise ApiProblem(400, "bad request", "filter[timeframe] is a year (2026) or 'year' (the last 12 months)")
+        runs = [r for r in runs if r.created_at.year == int(timeframe)]
+    commit, user = args.get("search[commit]"), args.get("search[user]")
+    if commit:
+        runs = [r for r in runs if commit_of(r).startswith(commit.lower())]
+    if user:
+        runs = [r for r in runs if author_of(r) == user]
+    if (basic := args.get("search[basic]")) and not commit and not user:
+        runs = [r for r in runs if basic in r.id or basic in r.message or commit_of(r).startswith(basic.lower())
+                or author_of(r) == basic]
+    return sorted(runs, key=lambda r: r.created_at, reverse=True)
+
+
+def register(app: Flask, api: Api) -> None:
     def runs_page(runs: list[RunRec], *, totals: bool) -> Response:
         wanted = api.includes(doc.RUN_INCLUDES)
         return api.paged(runs, lambda r: doc.run(api.world, r), totals=totals,
@@ -61,15 +108,19 @@ def register(app: Flask, api: Api) -> None:
 
     @app.get("/api/v2/organizations/<org>/runs")
     def org_runs(org: str) -> Response:
+        check_parameters(ORG_LIST_PARAMETERS)
         with api.world.lock:
-            runs = filtered_runs(list(api.world.runs_in(api.org_or_404(org))), hide_plan_only=False)
+            runs = filter_runs(api.world, list(api.world.runs_in(api.org_or_404(org))), request.args,
+                               hide_plan_only=False, default_timeframe="year")  # the org list: the last year
             return runs_page(runs, totals=False)
 
     @app.get("/api/v2/workspaces/<ws_id>/runs")
     def workspace_runs(ws_id: str) -> Response:
+        check_parameters(LIST_PARAMETERS)
         with api.world.lock:
             ws = api.workspace_or_404(ws_id)
-            runs = filtered_runs([api.world.runs[r] for r in ws.run_ids], hide_plan_only=True)
+            runs = filter_runs(api.world, [api.world.runs[r] for r in ws.run_ids], request.args,
+                               hide_plan_only=True, default_timeframe=None)
             return runs_page(runs, totals=True)
 
     @app.get("/api/v2/runs/<run_id>")
