@@ -520,3 +520,12 @@ def test_run_status_at_the_top_level() -> None:
     assert isinstance(_read(payload), CompletedApply)
     payload = _run_payload(notifications=[{"trigger": "run:completed"}], run_status="errored")
     assert _read(payload) == Ignored("run status errored is not applied")
+
+
+def test_the_first_notification_decides() -> None:
+    """TFC sends one notification per delivery today; if it ever sends more, the first is the event."""
+    first = {"trigger": "run:completed", "run_status": "applied"}
+    later = {"trigger": "run:errored", "run_status": "errored"}
+    assert isinstance(_read(_run_payload(notifications=[first, later])), CompletedApply)
+    assert isinstance(_read(_run_payload(notifications=[later, first])), Ignored)
+    assert isinstance(_read(_run_payload(notifications=[first, "x"])), CompletedApply)
