@@ -494,3 +494,38 @@ def test_newest_backups_per_workspace() -> None:
     assert newest_backups(listing, "p", "acme") == {  # type: ignore[arg-type]
         "net": Backups(40, T0 + MINUTE), "app": Backups(2, T0)}
     assert listing.prefixes == ["p/acme/"]
+
+
+def test_problem_details_name_what_differs() -> None:
+    body, recorded = _state(), sha256_hex(_state(serial=8))
+    problem = check_object("k", PARTS, body, recorded)
+    assert problem is not None and problem.detail == (
+        f"sha256 {sha256_hex(body)[:12]}… differs from the recorded {recorded[:12]}…")
+    moved = _state(serial=8, lineage="ffffffff-0000")
+    problem = check_object("k", PARTS, moved, sha256_hex(moved))
+    assert problem is not None and problem.detail == (
+        "state has serial 8, lineage ffffffff; the key says 7, 0a1b2c3d")
+
+
+def test_a_regression_names_the_first_backup_of_the_highest_serial() -> None:
+    first = Listed("first", BackupKey("acme", "net", 5, "0a1b2c3d"), T0)
+    again = Listed("again", BackupKey("acme", "net", 5, "0a1b2c3d"), T0 + MINUTE)
+    lower = Listed("lower", BackupKey("acme", "net", 3, "0a1b2c3d"), T0 + 2 * MINUTE)
+    assert [p.detail for p in serial_regressions([first, again, lower])] == [
+        "serial 3 written after serial 5 (first) of the same lineage"]
+
+
+def test_run_status_at_the_top_level() -> None:
+    payload = _run_payload(notifications=[{"trigger": "run:completed"}], run_status="applied")
+    assert isinstance(_read(payload), CompletedApply)
+    payload = _run_payload(notifications=[{"trigger": "run:completed"}], run_status="errored")
+    assert _read(payload) == Ignored("run status errored is not applied")
+
+
+def test_the_first_notification_decides() -> None:
+    """TFC sends one notification per delivery today; if it ever sends more, the first is the event."""
+    first = {"trigger": "run:completed", "run_status": "applied"}
+    later = {"trigger": "run:errored", "run_status": "errored"}
+    assert isinstance(_read(_run_payload(notifications=[first, later])), CompletedApply)
+    assert isinstance(_read(_run_payload(notifications=[later, first])), Ignored)
+    assert isinstance(_read(_run_payload(notifications=[first, "x"])), CompletedApply)
