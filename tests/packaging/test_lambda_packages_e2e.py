@@ -21,9 +21,10 @@ from typer.testing import CliRunner
 from tfc.cli.app import app
 from tfc.packaging.build import EnvironmentInstaller
 from tfc.packaging.distributions import Target, requirement_closure
+from tfc.packaging.jobs import JOBS
 from tfc.sandbox import Sandbox
 
-BUILT_JOBS = ("notifier", "usage-report")
+BUILT_JOBS = tuple(job.name for job in JOBS)  # every job the Terraform modules deploy
 NEVER_SHIPPED = ("typer", "rich", "flask", "werkzeug", "tree_sitter", "hcl2", "boto3", "botocore", "pytest", "moto")
 
 
@@ -77,6 +78,10 @@ def test_zips_hold_only_what_their_handlers_import(built: dict[str, Path]) -> No
     assert {"notifier", "tfc", "httpx", "slack_sdk", "holidays", "yaml", "tzdata"} <= notifier
     assert "matplotlib" not in notifier and "reporting" not in notifier
     assert {"reporting", "tfc", "matplotlib", "numpy", "httpx"} <= usage and "notifier" not in usage
+    for job in ("backup-webhook", "backup-sweep", "monitor"):
+        names = _top_level(built[job])
+        assert not names & {*NEVER_SHIPPED, "matplotlib", "numpy", "reporting", "dependency_map"}, (job, names)
+        assert {"tfc", "httpx"} <= names
     with zipfile.ZipFile(built["notifier"]) as zipped:
         names = zipped.namelist()
     assert not [n for n in names if n.startswith(("tfc/cli/", "tfc/sandbox/", "tfc/review/"))]
