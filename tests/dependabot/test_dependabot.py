@@ -64,7 +64,22 @@ POLICY_OBJ = Policy(path="p", deny=("hashicorp/null",),
                                Override(20, directory="modules/m", skip=True)))
 
 
+@pytest.mark.parametrize(("directory", "reason"), [
+    (_dir(tiers=("dev",)), "tag tier:dev"),
+    (_dir(tiers=("",)), "no tier: tag; default_tier prod"),
+    (_dir(tiers=("qa",)), "tag tier:qa is not a policy tier; default_tier prod"),
+    (_dir(tiers=("dev", "staging"), workspaces=("a", "b")), "2 workspaces share the directory; the latest tier among them"),
+    (_dir("modules/x", module=True, workspaces=("a", "b", "c")), "module used by 3 workspace(s); upgraded with the "
+                                                                  "latest tier among them (dev) so no tier gets a "
+                                                                  "provider before its turn"),
+])
+def test_tier_reasons(directory: Directory, reason: str) -> None:
+    assert decide(directory, POLICY_OBJ).tier_reason == reason
+
+
 @pytest.mark.parametrize(("directory", "tier", "owner", "skipped"), [
+    (_dir(tiers=("staging", "dev"), workspaces=("a", "b")), "staging", "payments", None),
+    (_dir(tiers=("dev", "prod"), workspaces=("a", "b")), "prod", "payments", None),
     (_dir(tiers=("dev",)), "dev", "payments", None),
     (_dir(tiers=("",)), "prod", "payments", None),
     (_dir(tiers=("qa",)), "prod", "payments", None),
@@ -111,6 +126,25 @@ def test_directories_with_equal_settings_share_an_entry_and_tiers_never_do() -> 
     assert plan.entry_of == {"d": 0, "a": 1, "b": 1, "c": 2}
 
 
+def test_two_namespaces_of_one_provider_type_get_two_groups_and_a_target_branch_is_written() -> None:
+    plan = build_plan([_dir("a", providers=("hashicorp/aws", "acme/aws"))], Policy(path="p", target_branch="main"))
+    entry = plan.entries[0]
+    assert entry["groups"] == {"dev-aws": {"patterns": ["acme/aws"]},
+                               "dev-hashicorp-aws": {"patterns": ["hashicorp/aws"]}}
+    assert entry["target-branch"] == "main"
+    assert "target-branch" not in build_plan([_dir("a")], Policy(path="p")).entries[0]
+
+
+def test_entries_of_one_tier_and_owner_are_ordered_by_their_first_directory() -> None:
+    policy = Policy(path="p", overrides=(Override(3, workspace="wz", open_pull_requests_limit=1),))
+    dirs = [_dir("a", workspaces=("wa",)), _dir("z", workspaces=("wz",)), _dir("m", workspaces=("wm",))]
+    plan = build_plan(dirs, policy)
+    assert [e.get("directories", e.get("directory")) for e in plan.entries] == [["/a", "/m"], "/z"]
+    special = Policy(path="p", overrides=(Override(3, workspace="wm", open_pull_requests_limit=1),))
+    plan = build_plan(dirs, special)
+    assert [e.get("directories", e.get("directory")) for e in plan.entries] == [["/a", "/z"], "/m"]
+
+
 def test_override_ignores_and_limits_split_the_entry() -> None:
     policy = Policy(path="p", overrides=(Override(3, workspace="b", open_pull_requests_limit=1,
                                                   ignore=(Ignore("hashicorp/aws", (">= 6",)),)),))
@@ -128,6 +162,8 @@ def test_override_ignores_and_limits_split_the_entry() -> None:
     ("prod", "auth0/auth0", set(), "prod-auth"),
     ("tier2", "hashicorp/google-beta", set(), "tier-google-beta"),
     ("dev", "acme/aws", {"dev-aws", "dev-acme-aws"}, "dev-acme-aws-x"),
+    ("dev", "acme/aws", {"dev-aws", "dev-acme-aws", "dev-acme-aws-x"}, "dev-acme-aws-xx"),
+    ("dev", "acme/aws", {"dev-aws", "dev-acme-aws", "dev-acme-aws-x", "dev-acme-aws-xx"}, "dev-acme-aws-xxx"),
 ])
 def test_group_names_follow_dependabots_identifier_rule(tier: str, source: str, taken: set[str],
                                                         expected: str) -> None:

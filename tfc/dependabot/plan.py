@@ -54,20 +54,23 @@ class Plan:
 
 
 def _tier(directory: Directory, policy: Policy) -> tuple[str, str]:
+    """The latest tier among the directory's workspaces (a directory two workspaces share, or a module, is upgraded
+    with the last of them); a workspace without a known tier: tag counts as ``default_tier``."""
     known = [t.name for t in policy.tiers]
-    tags = [t for t in directory.tier_tags if t in known]
     unknown = sorted({t for t in directory.tier_tags if t and t not in known})
-    if not directory.is_module:
-        if tags:
-            return tags[0], f"tag tier:{tags[0]}"
-        reason = f"tag tier:{unknown[0]} is not a policy tier" if unknown else "no tier: tag"
-        return policy.default_tier, f"{reason}; default_tier {policy.default_tier}"
-    ranks = [policy.tier_rank(t) for t in tags]
+    ranks = {policy.tier_rank(t) for t in directory.tier_tags if t in known}
     if unknown or "" in directory.tier_tags or not ranks:
-        ranks.append(policy.tier_rank(policy.default_tier))
+        ranks.add(policy.tier_rank(policy.default_tier))
     latest = policy.tiers[max(ranks)].name
-    return latest, (f"module used by {len(directory.workspaces)} workspace(s); upgraded with the latest tier among "
-                    f"them ({latest}) so no tier gets a provider before its turn")
+    if directory.is_module:
+        return latest, (f"module used by {len(directory.workspaces)} workspace(s); upgraded with the latest tier "
+                        f"among them ({latest}) so no tier gets a provider before its turn")
+    if set(directory.tier_tags) == {latest}:
+        return latest, f"tag tier:{latest}"
+    if len(directory.workspaces) > 1:
+        return latest, f"{len(directory.workspaces)} workspaces share the directory; the latest tier among them"
+    reason = f"tag tier:{unknown[0]} is not a policy tier" if unknown else "no tier: tag"
+    return latest, f"{reason}; default_tier {policy.default_tier}"
 
 
 def decide(directory: Directory, policy: Policy) -> Decision:
