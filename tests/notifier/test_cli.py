@@ -8,10 +8,20 @@ from typing import Any
 import pytest
 
 from tests.notifier.conftest import TUESDAY_10, slack_request, tick
+from tfc.cli import remind as remind_cli
 from tfc.cli.app import main
 from tfc.sandbox.demo import DEMO_COMMIT
 
 Capture = pytest.CaptureFixture[str]
+
+
+@pytest.fixture(autouse=True)
+def tuesday_morning(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A command without --now acts at the wall-clock time; pin it inside the test config's business hours
+    (09:00-18:00 UTC, weekdays), so the suite passes whenever and wherever it runs."""
+    real = remind_cli._moment
+    monkeypatch.setattr(remind_cli, "_moment",
+                        lambda now, option="--now": TUESDAY_10 if now is None else real(now, option))
 
 
 @pytest.fixture
