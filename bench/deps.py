@@ -215,6 +215,22 @@ def best_of(command: list[str], env: dict[str, str], times: int = 5) -> float:
     return min(timings)
 
 
+# The framework's floor: the smallest typer CLI with a sub-command group and one option, asked for the group's help
+# (typer imports pydantic to coerce the root options and rich's Markdown/traceback machinery to render help).
+TYPER_FLOOR = """
+import typer
+app, deps = typer.Typer(rich_markup_mode="rich"), typer.Typer()
+app.add_typer(deps, name="deps")
+@app.callback()
+def root(debug: bool = False) -> None:
+    "Root."
+@deps.command()
+def generate(repo: str = ".") -> None:
+    "Generate."
+app()
+"""
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--roots", type=int, default=200)
@@ -236,6 +252,8 @@ def main() -> None:
         env = {**os.environ, "XDG_CACHE_HOME": str(cache_home)}
         tfc = [sys.executable, "-c", "from tfc.cli import main; raise SystemExit(main())"]
         startup = best_of([*tfc, "deps", "--help"], env)
+        root_help = best_of([*tfc, "--help"], env)
+        floor = best_of([sys.executable, "-c", TYPER_FLOOR, "deps", "--help"], env)
         bare = best_of([sys.executable, "-c", "pass"], env)
         roots_file = repo / "roots.yaml"
         roots_file.write_text("workspaces:\n" + "".join(
@@ -244,7 +262,8 @@ def main() -> None:
                          str(repo / "cli.yaml")]
         subprocess.run([*tfc, *generate_args], check=True, capture_output=True, env=env)  # fills the cache
         whole = best_of([*tfc, *generate_args], env, times=3)
-        print(f"startup  {startup:8.2f}  (`tfc deps --help`; the interpreter alone: {bare:.2f})")
+        print(f"startup  {startup:8.2f}  (`tfc deps --help`; `tfc --help` {root_help:.2f}; the same typer as a "
+              f"one-option, one-command app: {floor:.2f}; the interpreter alone: {bare:.2f})")
         print(f"process  {whole:8.2f}  (a whole warm `tfc deps generate`)")
     finally:
         shutil.rmtree(cache_home, ignore_errors=True)

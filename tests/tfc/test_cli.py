@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import inspect
 import json
 import logging
+import subprocess
+import sys
+from pathlib import Path
 
 import httpx
 import pytest
@@ -11,6 +15,7 @@ import respx
 
 from tfc import __version__
 from tfc.cli import main
+from tfc.cli.lazy import COMMANDS, SUMMARIES, load
 
 from .helpers import API, TOKEN, page, workspace
 
@@ -134,3 +139,23 @@ def test_workspaces_list_against_the_sandbox(capsys: pytest.CaptureFixture[str])
                  "--output", "json"]) == 0
     records = json.loads(capsys.readouterr().out)["workspaces"]
     assert len(records) == 38 and all("type:account" in r["tag_names"] for r in records)
+
+
+@pytest.mark.parametrize("name", sorted(COMMANDS))
+def test_lazy_summary_is_the_commands_own_help(name: str) -> None:
+    """`tfc --help` lists registered summaries without importing commands: each must say what the command says."""
+    command = load(name)
+    first_paragraph = inspect.cleandoc(command.short_help or command.help or "").split("\n\n")[0].strip()
+    assert SUMMARIES[name] == first_paragraph
+
+
+def test_root_help_lists_every_command_without_importing_it() -> None:
+    code = ("import sys; from tfc.cli.app import main; main(['--help']); "
+            "print(sorted(m for m in sys.modules if m.startswith('tfc.cli.') and m not in "
+            "('tfc.cli.app', 'tfc.cli.context', 'tfc.cli.lazy', 'tfc.cli.output')))")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                          cwd=Path(__file__).parents[2])
+    *page, imported = done.stdout.strip().splitlines()
+    assert imported == "[]"
+    listed = "\n".join(page)
+    assert all(f"│ {name} " in listed for name in COMMANDS)

@@ -19,7 +19,7 @@ from tfc.redact import redact
 from tfc.settings import SettingsFlags
 
 EXIT_CODES_HELP = """\
-Exit codes: 0 ok · 1 a handled error (message on stderr) · 2 usage error · 3 some items failed or were left
+Exit codes: 0 ok · 1 a handled error (message on stderr) · 2 usage error · 3 some items failed or were left \
 for a person (commands that batch say so) · 70 an internal error (rerun with --debug) · 130 interrupted.
 """
 
@@ -96,22 +96,27 @@ def _print_stats(state: CliState) -> None:
         stderr.print(f"API requests: {json.dumps(client.stats.as_dict())}")
 
 
-# Commands are imported when they run (tfc/cli/lazy.py): lazy("NAME …", "module:Typer or register function").
-lazy("workspaces", "tfc.cli.workspaces:app")
-lazy("runs", "tfc.cli.runs:app")
+# Commands are imported when they run (tfc/cli/lazy.py): lazy("module:Typer or register function", NAME="summary").
+lazy("tfc.cli.workspaces:app", workspaces="Workspaces of the organization.")
+lazy("tfc.cli.runs:app", runs="Runs of the organization.")
 # --- registration of capability commands (one line each) ---
-lazy("review apply run status", "tfc.cli.review:register")
-lazy("sandbox", "tfc.cli.sandbox:app")
-lazy("usage", "tfc.cli.usage:app")
-lazy("deps", "tfc.cli.deps:app")
-lazy("remind", "tfc.cli.remind:app")
-lazy("package", "tfc.cli.package:app")
-lazy("rollout", "tfc.cli.rollout:app")
-lazy("dependabot", "tfc.cli.dependabot:app")
-lazy("backup", "tfc.cli.backup:app")
-lazy("monitor", "tfc.cli.monitor:app")
-lazy("agents", "tfc.cli.monitor:agents_app")
-lazy("plan", "tfc.cli.plan:register")
+lazy("tfc.cli.review:register",
+     review="Review the runs of a commit across workspaces: approve by rule, review equal plans once, apply safely.",
+     apply="Apply, without prompts, the runs of a commit whose every change a --wildcard rule allows.",
+     run="Queue plans in the selected workspaces (tags, name globs, or the workspaces a change affects).",
+     status="Where every workspace stands for a commit: planning, needs confirmation, applying, applied, errored…")
+lazy("tfc.cli.sandbox:app", sandbox="The built-in TFC-compatible sandbox.")
+lazy("tfc.cli.usage:app", usage="Usage reports: resources under management over time.")
+lazy("tfc.cli.deps:app", deps="Dependency map: per-workspace trigger patterns from the module graph.")
+lazy("tfc.cli.remind:app", remind="Slack reminders of pending applies; reassign and snooze them.")
+lazy("tfc.cli.package:app", package="Build deployment packages for the scheduled jobs.")
+lazy("tfc.cli.rollout:app", rollout="Staged rollouts: one commit, tier by tier, each only after the last succeeded.")
+lazy("tfc.cli.dependabot:app", dependabot="Dependabot config for provider upgrades, generated from a policy.")
+lazy("tfc.cli.backup:app", backup="State backups in S3: sweep, verify, restore (the webhook Lambda writes them).")
+lazy("tfc.cli.monitor:app", monitor="Agent-pool exhaustion, run queues and slow plans (docs/monitoring.md).")
+lazy("tfc.cli.monitor:agents_app", agents="Agent pools: autoscaling recommendations (docs/monitoring.md).")
+lazy("tfc.cli.plan:register",
+     plan="Speculative impact plans of a change, one canary per shape, grouped into one Markdown summary.")
 # --- end of registration ---
 
 

@@ -5,30 +5,20 @@ from __future__ import annotations
 import os
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from dependency_map.cache import RefsCache, default_cache_path
-from dependency_map.discover import compare, discover_roots, render_roots, terraform_directories
-from dependency_map.mapping import (
-    MapResult,
-    affected_workspaces,
-    build_map,
-    changed_since,
-    commit_files,
-    expand_paths,
-    module_graph,
-    to_dot,
-    to_mermaid,
-    why,
-)
-from dependency_map.output import documents, entry, load_patterns, previous_entries, stale_diff, write_if_changed
-from dependency_map.resolve import DepsError, Root
-from dependency_map.roots import roots_from_file, roots_from_tfc
 from tfc.cli.context import OutputOption, emit_json, get_client, stderr, wants_json
 from tfc.cli.output import json_document, make_console, plain
 from tfc.errors import ConfigError, ExitCode, UsageError
+
+if TYPE_CHECKING:
+    from dependency_map.mapping import MapResult
+    from dependency_map.resolve import Root
+
+# dependency_map (tree-sitter, yaml, multiprocessing) is imported inside the commands that use it, so that
+# `tfc deps --help` and a mistyped option answer without loading it.
 
 TFC_FILE_LIMIT = 300  # TFC plans every workspace of the repository when a push changes more files than this
 SHOWN_WARNINGS = 5
@@ -48,6 +38,8 @@ VerboseOption = Annotated[bool, typer.Option("--verbose", "-v", help="Print ever
 
 def select_roots(ctx: typer.Context, repo: Path, roots: Path | None, from_tfc: bool) -> list[Root]:
     """The workspaces from ``--roots FILE`` or ``--from-tfc`` (exactly one), checked against ``--repo``."""
+    from dependency_map.roots import roots_from_file, roots_from_tfc
+
     if roots is not None and from_tfc:
         raise UsageError("give either --roots FILE or --from-tfc, not both")
     if not repo.is_dir():
@@ -61,6 +53,9 @@ def select_roots(ctx: typer.Context, repo: Path, roots: Path | None, from_tfc: b
 
 def _build(ctx: typer.Context, repo: Path, roots: Path | None, from_tfc: bool, *, cache: bool = True,
            strict: bool = False) -> MapResult:
+    from dependency_map.cache import default_cache_path
+    from dependency_map.mapping import build_map
+
     selected = select_roots(ctx, repo, roots, from_tfc)
     return build_map(repo, selected, cache_path=default_cache_path(repo) if cache else None, strict=strict)
 
@@ -88,6 +83,8 @@ def _check_writable(yaml_path: Path, *, split: bool) -> None:
 
 
 def _entries(result: MapResult, yaml_path: Path, *, prefixes: bool, split: bool) -> dict[str, dict[str, object]]:
+    from dependency_map.output import entry, previous_entries
+
     entries = {name: entry(ws, prefixes=prefixes) for name, ws in result.maps.items()}
     old: dict[str, dict[str, object]] = {}
     if split:
@@ -118,6 +115,9 @@ def generate(
 
     Exit 0 when every workspace was mapped, 3 when some failed (they keep their previous entries).
     """
+    from dependency_map.output import documents, write_if_changed
+    from dependency_map.resolve import DepsError
+
     _check_writable(yaml_path, split=split)
     result = _build(ctx, repo, roots, from_tfc, cache=cache, strict=strict)
     _report_problems(result, verbose=verbose)
@@ -144,6 +144,7 @@ def check(
     verbose: VerboseOption = False,
 ) -> int:
     """Exit 1 and print the diff when the generated YAML is stale; 3 when some workspaces could not be mapped."""
+    from dependency_map.output import documents, stale_diff
 
     result = _build(ctx, repo, roots, from_tfc, strict=strict)
     _report_problems(result, verbose=verbose)
@@ -167,6 +168,9 @@ def affected(
     output: OutputOption = None,
 ) -> int:
     """The workspaces whose trigger patterns match the changed files (a directory stands for everything in it)."""
+    from dependency_map.mapping import affected_workspaces, changed_since, expand_paths
+    from dependency_map.output import load_patterns
+    from dependency_map.resolve import DepsError
 
     if bool(paths) == bool(since):
         raise UsageError("give changed PATHs or --since GIT_REF (one of them)")
@@ -211,6 +215,7 @@ def why_command(
     from_tfc: FromTfcOption = False,
 ) -> int:
     """The chain of module calls (file:line at each hop) from a workspace to a path, or "not watched"."""
+    from dependency_map.mapping import expand_paths, why
 
     result = _build(ctx, repo, roots, from_tfc)
     if workspace in result.errors:
@@ -244,6 +249,7 @@ def graph(
     fmt: Annotated[str, typer.Option("--format", help="dot or mermaid.")] = "dot",
 ) -> None:
     """The module graph, as Graphviz DOT or Mermaid."""
+    from dependency_map.mapping import module_graph, to_dot, to_mermaid
 
     if fmt not in ("dot", "mermaid"):
         raise UsageError(f"--format {fmt!r}: use dot or mermaid")
@@ -271,6 +277,10 @@ def roots_command(
 
     With --from-tfc, compare with TFC: workspaces whose directory holds no Terraform, roots no workspace uses.
     """
+    from dependency_map.cache import RefsCache, default_cache_path
+    from dependency_map.discover import compare, discover_roots, render_roots, terraform_directories
+    from dependency_map.roots import roots_from_tfc
+
     if not repo.is_dir():
         raise ConfigError(f"--repo {repo}: not a directory")
     found = discover_roots(repo, RefsCache(default_cache_path(repo)))
@@ -306,6 +316,9 @@ def audit(
     output: OutputOption = None,
 ) -> int:
     """The workspaces the map says a commit should have planned vs those TFC actually ran."""
+    from dependency_map.mapping import affected_workspaces, commit_files
+    from dependency_map.output import load_patterns
+    from dependency_map.resolve import DepsError
     from tfc.review.selection import commit_prefix  # the TFC client: only commands that talk to TFC load it
 
     prefix = commit_prefix(commit)
