@@ -27,6 +27,7 @@ from tfc.models import (
     Agent,
     AgentPool,
     Comment,
+    ConfigurationVersion,
     NotificationConfiguration,
     Plan,
     Run,
@@ -462,14 +463,25 @@ class TfcClient:
         return self._get_one(f"runs/{run_id}", Run.from_resource, resource=f"run {run_id}", params=params)
 
     def create_run(
-        self, workspace_id: str, *, message: str, plan_only: bool = False, is_destroy: bool = False
+        self,
+        workspace_id: str,
+        *,
+        message: str,
+        plan_only: bool = False,
+        is_destroy: bool = False,
+        configuration_version_id: str | None = None,
     ) -> Run:
         """``POST /runs``. Not retried blindly: on a lost response, look for the run before creating again."""
+        relationships: dict[str, Any] = {"workspace": {"data": {"type": "workspaces", "id": workspace_id}}}
+        if configuration_version_id is not None:
+            relationships["configuration-version"] = {
+                "data": {"type": "configuration-versions", "id": configuration_version_id}
+            }
         body = {
             "data": {
                 "type": "runs",
                 "attributes": {"message": message, "plan-only": plan_only, "is-destroy": is_destroy},
-                "relationships": {"workspace": {"data": {"type": "workspaces", "id": workspace_id}}},
+                "relationships": relationships,
             }
         }
         resource = f"new run in workspace {workspace_id}"
@@ -537,6 +549,47 @@ class TfcClient:
             self._refuse_downgrade(target, resource=resource)
             response = self._send("GET", target, resource=resource)
         raise MalformedResponse(f"{resource}: too many redirects")
+
+    # -- API: configuration versions --------------------------------------------------------------------
+
+    def create_speculative_configuration_version(self, workspace_id: str) -> ConfigurationVersion:
+        """``POST /workspaces/:id/configuration-versions``, speculative and queueing no run: it can only ever
+        produce plan-only runs. The answer carries the signed upload URL."""
+        attributes = {"speculative": True, "auto-queue-runs": False}
+        body = {"data": {"type": "configuration-versions", "attributes": attributes}}
+        resource = f"speculative configuration version of workspace {workspace_id}"
+        response = self._api_call("POST", f"workspaces/{workspace_id}/configuration-versions", resource=resource,
+                                  json=body)
+        data = self._decode(response, resource=resource).get("data")
+        created = ConfigurationVersion.from_resource(data) if isinstance(data, dict) and data.get("id") else None
+        if created is None or created.upload_url is None:
+            raise MalformedResponse(f"{resource}: no id or upload-url in the answer")
+        return created
+
+    def upload_configuration(self, version: ConfigurationVersion, content: bytes) -> None:
+        """PUT a tar.gz to the version's signed upload URL, without the API token whatever the host; not retried
+        (an upload that may have landed is not sent twice: the version's status tells)."""
+        resource = f"upload of configuration version {version.id}"
+        if version.upload_url is None:
+            raise MalformedResponse(f"{resource}: the version has no upload URL")
+        self._refuse_downgrade(version.upload_url, resource=resource)
+        self._download_bucket.acquire()  # counted with downloads: a blob transfer, not an API request
+        failure = None
+        try:
+            response = self._http.request("PUT", version.upload_url, content=content, auth=None,
+                                          headers={"Content-Type": "application/octet-stream"})
+        except httpx.TransportError as exc:
+            failure = type(exc).__name__
+        if failure is not None:
+            self.stats.record(None, retry=False, download=True)
+            raise TransportError(f"{resource}: {failure}")
+        self.stats.record(response.status_code, retry=False, download=True)
+        if response.status_code >= 400:
+            raise api_error(response.status_code, resource, None)
+
+    def get_configuration_version(self, cv_id: str) -> ConfigurationVersion:
+        return self._get_one(f"configuration-versions/{cv_id}", ConfigurationVersion.from_resource,
+                             resource=f"configuration version {cv_id}")
 
     # -- API: state versions -----------------------------------------------------------------------------
 

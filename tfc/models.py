@@ -117,16 +117,19 @@ class ConfigurationVersion:
     source: str | None
     status: str | None
     ingress: IngressAttributes | None = None
+    upload_url: str | None = None  # only in the answer that creates it: a signed URL, a secret of its own
 
     @classmethod
     def from_resource(cls, resource: Resource, included: IncludedIndex = _EMPTY) -> ConfigurationVersion:
         a = attrs(resource)
         ingress = related(resource, "ingress-attributes", "ingress-attributes", included)
+        upload_url = a.get("upload-url")
         return cls(
             id=str(resource["id"]),
             source=a.get("source"),
             status=a.get("status"),
             ingress=IngressAttributes.from_resource(ingress) if ingress else None,
+            upload_url=upload_url if isinstance(upload_url, str) else None,
         )
 
 

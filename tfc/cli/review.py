@@ -65,8 +65,9 @@ def register(app: typer.Typer) -> None:
     app.command("status")(status)
 
 
-def _filters(include_tag: Sequence[str], exclude_tag: Sequence[str], workspace: Sequence[str],
-             author: Sequence[str] = ()) -> Filters:
+def filters_from_options(include_tag: Sequence[str], exclude_tag: Sequence[str], workspace: Sequence[str],
+                         author: Sequence[str] = ()) -> Filters:
+    """The selection the shared options ask for (review, apply, run and rollout use the same options)."""
     return Filters(tuple(include_tag), tuple(exclude_tag), tuple(workspace), tuple(author))
 
 
@@ -121,7 +122,8 @@ def review(
     Exit codes: 0 every run of the commit applied or nothing left to do, 3 some runs were left for a person,
     failed, changed since review or are still running, 1 an error (including a commit with no runs), 2 bad usage.
     """
-    return _review(ctx, commit, wildcard, _filters(include_tag, exclude_tag, workspace, author), dry_run=dry_run,
+    selection = filters_from_options(include_tag, exclude_tag, workspace, author)
+    return _review(ctx, commit, wildcard, selection, dry_run=dry_run,
                    wait=wait, wait_timeout=parse_duration(wait_timeout), poll_interval=poll_interval, details=details,
                    audit_log=audit_log, output=output, interactive=not yes, command="review")
 
@@ -147,7 +149,8 @@ def apply(
     """
     if not wildcard:
         raise UsageError("tfc apply needs at least one --wildcard rule (use `tfc review` to approve by hand)")
-    return _review(ctx, commit, wildcard, _filters(include_tag, exclude_tag, workspace, author), dry_run=dry_run,
+    selection = filters_from_options(include_tag, exclude_tag, workspace, author)
+    return _review(ctx, commit, wildcard, selection, dry_run=dry_run,
                    wait=wait, wait_timeout=parse_duration(wait_timeout), poll_interval=poll_interval, details=False,
                    audit_log=audit_log, output=output, interactive=False, command="apply")
 
@@ -197,7 +200,7 @@ def _review(
 
     def ask(number: int, grp: Group) -> str:
         shown.add(number)
-        return _ask(human, number, grp)
+        return ask_about_group(human, number, grp)
 
     approved = approve(groups, ask if asking else None)
     for number, grp in enumerate(groups, 1):
@@ -242,7 +245,8 @@ def _apply(client: TfcClient, selection: Selection, approved: dict[str, Approval
                               on_completed=lambda _: progress.advance(following))
 
 
-def _ask(console: Console, number: int, grp: Group) -> str:
+def ask_about_group(console: Console, number: int, grp: Group) -> str:
+    """Show one group with every workspace in it and ask approve / skip / quit (default skip)."""
     render_group(console, number, grp, details=True, max_workspaces=len(grp.members))
     runs = len(grp.members)
     return Prompt.ask(f"Group {number} ({runs} run{'' if runs == 1 else 's'}): approve, skip or quit?",
@@ -265,7 +269,7 @@ def run(
     output: OutputOption = None,
 ) -> int:
     """Queue plans in the selected workspaces (tags, name globs, or the workspaces a change affects)."""
-    filters = _filters(include_tag, exclude_tag, workspace)
+    filters = filters_from_options(include_tag, exclude_tag, workspace)
     if not (include_tag or exclude_tag or workspace or affected_by):
         raise UsageError("select workspaces with --include-tag, --exclude-tag, --workspace or --affected-by")
     affected: set[str] | None = None

@@ -18,8 +18,8 @@ from tfc.cli.review import (
     IncludeTagOption,
     WildcardOption,
     WorkspaceOption,
-    _ask,
-    _filters,
+    ask_about_group,
+    filters_from_options,
     parse_duration,
 )
 from tfc.errors import ConfigError, ExitCode, TfcError, UsageError
@@ -93,7 +93,7 @@ def rollout(
     rules = tuple(parse_wildcard(w) for w in wildcard)
     options_kwargs: dict[str, Any] = {
         "prefix": prefix, "tiers": tier_list, "rules": rules,
-        "filters": _filters(include_tag, exclude_tag, workspace),
+        "filters": filters_from_options(include_tag, exclude_tag, workspace),
         "manual": _names(manual, tier_list, "--manual"),
         "soak": timedelta(seconds=parse_duration(soak)) if soak.strip() not in ("0", "0s") else timedelta(),
         "plan_timeout": timedelta(seconds=parse_duration(plan_timeout)),
@@ -143,7 +143,7 @@ def rollout(
     current.opened_gates = sorted({*current.opened_gates, *gates})
     store.save(current)
     audit = AuditLog(audit_log or default_audit_path(), tfc_user=tfc_identity(client))
-    ask = (lambda number, grp: _ask(human, number, grp)) if interactive else None
+    ask = (lambda number, grp: ask_about_group(human, number, grp)) if interactive else None
     end = Rollout(client, options, store, current, audit, report=lambda line: human.print(plain(line)),
                   ask=ask).run()
     rest = _rest_of_command(sys.argv, tier_list)

@@ -10,12 +10,6 @@ from dataclasses import dataclass, field
 from tfc.client import TfcClient
 from tfc.errors import ApiError, Conflict, MalformedResponse, TfcError, TransportError
 from tfc.models import Run, Workspace
-from tfc.plan.speculative import (
-    configuration_version_status,
-    create_configuration_version,
-    create_plan_only_run,
-    upload,
-)
 from tfc.plan.summary import PlanResult
 from tfc.review.changes import plan_changes
 
@@ -107,18 +101,18 @@ class Planner:
     def _start(self, target: Target) -> str | PlanResult:
         ws = target.workspace
         try:
-            created = create_configuration_version(self.client, ws.id)
-            upload(self.client, created, self.content)
+            created = self.client.create_speculative_configuration_version(ws.id)
+            self.client.upload_configuration(created, self.content)
             for _ in range(UPLOAD_POLLS):  # TFC processes the upload asynchronously
-                status = configuration_version_status(self.client, created.configuration_version_id)
+                status = self.client.get_configuration_version(created.id).status
                 if status == "uploaded":
                     break
                 if status == "errored":
-                    raise MalformedResponse(f"configuration version {created.configuration_version_id} errored")
+                    raise MalformedResponse(f"configuration version {created.id} errored")
                 self.sleep(min(self.poll_s, 1.0))
             else:
-                raise MalformedResponse(f"configuration version {created.configuration_version_id} not uploaded")
-            run = create_plan_only_run(self.client, ws.id, created.configuration_version_id, message=MESSAGE)
+                raise MalformedResponse(f"configuration version {created.id} not uploaded")
+            run = self.client.create_run(ws.id, message=MESSAGE, plan_only=True, configuration_version_id=created.id)
         except TfcError as exc:
             return PlanResult(ws, None, "not started", error=str(exc), stands_for=target.stands_for)
         self.started.append(run.id)
