@@ -15,7 +15,7 @@ opens the object in the S3 console, which also lasts as long as the object and n
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
@@ -58,13 +58,14 @@ class S3Store:
         return f"s3://{self.bucket}/{self.key}"
 
 
-def handler(event: Mapping[str, Any], context: Any, *, environ: Mapping[str, str] | None = None) -> dict[str, Any]:
+def handler(event: Mapping[str, Any], context: Any, *, environ: Mapping[str, str] | None = None,
+            clock: Callable[[], datetime] = lambda: datetime.now(UTC)) -> dict[str, Any]:
     # TFE_TOKEN and SLACK_BOT_TOKEN from Secrets Manager / SSM when deployed (TFE_TOKEN_SECRET_ARN, …)
     env = with_secrets(os.environ if environ is None else environ, ["TFE_TOKEN", "SLACK_BOT_TOKEN"])
     os.environ.setdefault("MPLCONFIGDIR", "/tmp/matplotlib")  # noqa: S108 - Lambda's only writable directory
     bucket = env["REPORT_BUCKET"]
     prefix = env.get("REPORT_PREFIX", "usage-reports/")
-    now = datetime.now(UTC)
+    now = clock()
     period = Period.last_days(int(env.get("REPORT_DAYS", "365")), now.date())
     renewal = _renewal(env.get("RENEWAL_DATE", ""), period.end)
     settings = resolve_settings(SettingsFlags(), env)

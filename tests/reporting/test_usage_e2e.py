@@ -178,15 +178,15 @@ def test_lambda_writes_to_s3_and_posts_to_slack(small: Sandbox, moto_endpoint: s
         env = {"TFE_ADDRESS": base_url, "TFE_TOKEN": small.token, "TFE_ORGANIZATION": "acme",
                "REPORT_BUCKET": "reports", "REPORT_DAYS": "30", "AWS_ENDPOINT_URL": moto_endpoint,
                "SLACK_BOT_TOKEN": "xoxb-test", "SLACK_CHANNEL": "#finops", "SLACK_API_URL": slack_url}
-        result = handler({"source": "aws.events"}, None, environ=env)
-        again = handler({"source": "aws.events"}, None, environ=env)
+        result = handler({"source": "aws.events"}, None, environ=env, clock=lambda: NOW)
+        again = handler({"source": "aws.events"}, None, environ=env, clock=lambda: NOW)
     listed = {o["Key"] for o in s3.list_objects_v2(Bucket="reports")["Contents"]}
     assert "usage-reports/cache.json" in listed and set(result["keys"]) <= listed
     assert any(k.endswith("rum_total_forecast.png") for k in result["keys"])
     assert again["requests"] < result["requests"]  # the S3 cache made the second run incremental
     (first_post, _) = slack.posted()
     assert first_post["channel"] == "#finops" and "Resources under management" in first_post["text"]
-    assert any(k.endswith("2026-11-25/index.html") or k.endswith("/index.html") for k in result["keys"])
+    assert f"usage-reports/{NOW.date().isoformat()}/index.html" in result["keys"]
     # no presigned URL (it would die with the function's temporary credentials): a console link that lasts
     assert "X-Amz-" not in first_post["text"] and "Signature" not in first_post["text"]
     assert ".console.aws.amazon.com/s3/object/reports?prefix=usage-reports%2F" in first_post["text"]
@@ -211,7 +211,7 @@ def test_lambda_takes_the_account_map_from_s3_and_links_a_lasting_page(
                "ACCOUNT_MAP": "s3://reports/config/accounts.csv", "RENEWAL_DATE": "2027-03-01",
                "REPORT_LINK_BASE_URL": "https://reports.example.com/",
                "SLACK_BOT_TOKEN": "xoxb-test", "SLACK_CHANNEL": "#finops", "SLACK_API_URL": slack_url}
-        result = handler({"source": "aws.events"}, None, environ=env)
+        result = handler({"source": "aws.events"}, None, environ=env, clock=lambda: NOW)
     page_key = next(k for k in result["keys"] if k.endswith("/index.html"))
     page = s3.get_object(Bucket="reports", Key=page_key)
     assert page["ContentType"] == "text/html; charset=utf-8" and b"Network prod" in page["Body"].read()
@@ -229,7 +229,7 @@ def test_lambda_refuses_a_bad_account_map_naming_it(small: Sandbox, moto_endpoin
     env = {"TFE_ADDRESS": "http://127.0.0.1:9", "TFE_TOKEN": "t", "TFE_ORGANIZATION": "acme",
            "REPORT_BUCKET": "reports", "AWS_ENDPOINT_URL": moto_endpoint, "ACCOUNT_MAP": str(accounts)}
     with pytest.raises(ConfigError, match=rf"^{accounts}:1: not UTF-8 \(byte 0xff at column 10\)"):
-        handler({"source": "aws.events"}, None, environ=env)
+        handler({"source": "aws.events"}, None, environ=env, clock=lambda: NOW)
 
 
 def test_lambda_renewal_date_checks() -> None:
