@@ -36,9 +36,9 @@ def next_opening(moment: datetime, hours: Hours, timezone: str | None = None) ->
         return moment
     local = moment.astimezone(zone)
     day = local.date()
-    if local.time() >= hours.start:  # pragma: no mutate - `>` equivalent: an open start returned above
+    if local.time() >= hours.start:
         day += timedelta(days=1)
-    for _ in range(366):  # pragma: no mutate - ±1 equivalent: a working day comes within weeks, or never
+    for _ in range(366):  # 365 or 367: a working day comes within a week, or never  # pragma: no mutate
         if is_working_day(day, hours):
             return datetime.combine(day, hours.start, tzinfo=zone).astimezone(moment.tzinfo)
         day += timedelta(days=1)
