@@ -208,20 +208,26 @@ def test_a_run_listed_by_a_prefix_of_the_commit_is_applied(router: respx.MockRou
 )
 def test_a_run_is_applied_from_the_page_only_within_the_window(router: respx.MockRouter, client: TfcClient,
                                                                window: float, reread: bool) -> None:
-    """At and below REVALIDATION_WINDOW (4 s) the page's copy decides; past it the run is read again first."""
+    """At and below REVALIDATION_WINDOW (4 s) the page's copy decides; past it the run is read again first.
+
+    Someone else confirms run-1 after the page: applied from the page, our apply meets TFC's 409 and the run is
+    reported as theirs; re-read first, it is skipped without an apply.
+    """
     tfc = fake(2)
     tfc.install(router)
-    tfc.after_list.append(lambda t: setattr(t.runs["run-1"], "additions", 3))  # its plan changes after the page
+    tfc.after_list.append(lambda t: t.confirm_elsewhere("run-1"))
     clock = Script([1000.0, 1000.0, 1000.0 + window, 1000.0 + window])
     results, report = apply_paged(client, items(tfc), comment_for, commit=COMMIT, clock=clock)
     outcomes = [(r.outcome, r.detail) for r in results]
     if reread:
-        assert outcomes == [(Outcome.APPLYING, "confirmed"), (Outcome.SKIPPED, "plan summary changed since review")]
-        assert tfc.reads == ["run-0", "run-1"]
+        assert outcomes == [(Outcome.APPLYING, "confirmed"),
+                            (Outcome.SKIPPED, "no longer waiting for confirmation (status confirmed)")]
+        assert (tfc.reads, tfc.apply_attempts) == (["run-0", "run-1"], ["run-0"])
         assert report == Revalidation(max_window=0.0, windows=0, reread=2, list_requests=1)
-    else:  # inside the window the page is fresh enough; TFC's 409 covers a status change, not a summary change
-        assert outcomes == [(Outcome.APPLYING, "confirmed")] * 2
-        assert tfc.reads == []
+    else:
+        assert outcomes == [(Outcome.APPLYING, "confirmed"),
+                            (Outcome.ELSEWHERE, "already confirmed by someone else (status confirmed)")]
+        assert (tfc.reads, tfc.apply_attempts) == (["run-1"], ["run-0", "run-1"])  # the read after the 409
         assert report == Revalidation(max_window=window, windows=2, reread=0, list_requests=1)
     assert clock.readings == []
 
