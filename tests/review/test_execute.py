@@ -243,3 +243,57 @@ def test_wait_that_loses_track_fails(router: respx.MockRouter, client: TfcClient
     router.get(f"{API}/runs/run-1").respond(404)
     (final,) = wait_for(client, [Result(reviewed(), Outcome.APPLYING, "confirmed")], sleep=lambda _: None)
     assert final.outcome is Outcome.FAILED and final.detail.startswith("lost track of the apply: ")
+
+
+def test_a_lost_response_whose_reread_fails_is_a_failure_not_a_retry(router: respx.MockRouter,
+                                                                     client: TfcClient) -> None:
+    router.get(f"{API}/runs/run-1").mock(side_effect=[httpx.Response(200, json=run_document()), httpx.Response(404)])
+    apply = router.post(f"{API}/runs/run-1/actions/apply").respond(503)
+    result = apply_one(client, reviewed(), "c")
+    assert result.outcome is Outcome.FAILED
+    assert result.detail.startswith("could not re-read the run: run run-1: 404")
+    assert apply.call_count == 1
+
+
+@pytest.mark.parametrize(("poll", "sleeps"), [(3600.0, 2), (7200.0, 1), (7200.5, 0)])
+def test_wait_gives_up_after_two_hours_by_default(router: respx.MockRouter, client: TfcClient, poll: float,
+                                                  sleeps: int) -> None:
+    """DEFAULT_WAIT_TIMEOUT is 2 h: a poll that would end exactly at the deadline still happens, a later one not."""
+    router.get(f"{API}/runs/run-1").respond(200, json=run_document("applying"))
+    clock = FakeClock()
+    (final,) = wait_for(client, [Result(reviewed(), Outcome.APPLYING, "confirmed")], poll_seconds=poll,
+                        clock=clock, sleep=clock.sleep)
+    assert final.outcome is Outcome.RUNNING
+    assert clock.sleeps == [poll] * sleeps
+
+
+def test_wait_polls_every_five_seconds_by_default(router: respx.MockRouter, client: TfcClient) -> None:
+    router.get(f"{API}/runs/run-1").mock(side_effect=[httpx.Response(200, json=run_document(s))
+                                                      for s in ("apply_queued", "applying", "applied")])
+    clock = FakeClock()
+    (final,) = wait_for(client, [Result(reviewed(), Outcome.APPLYING, "confirmed")], clock=clock, sleep=clock.sleep)
+    assert (final.outcome, clock.sleeps) == (Outcome.APPLIED, [5.0, 5.0])
+
+
+@pytest.mark.parametrize(
+    ("response", "outcome", "detail"),
+    [
+        (httpx.Response(200, json=run_document("applied")), Outcome.APPLIED, "status applied"),
+        (httpx.Response(200, json=run_document("errored")), Outcome.APPLY_FAILED, "status errored"),
+        (httpx.Response(200, json=run_document("applying")), Outcome.RUNNING,
+         "still applying when --wait-timeout ran out"),
+        (httpx.Response(404), Outcome.FAILED, "lost track of the apply: run run-1: 404"),
+    ],
+)
+def test_wait_calls_on_done_once_per_followed_run(router: respx.MockRouter, client: TfcClient,
+                                                  response: httpx.Response, outcome: Outcome, detail: str) -> None:
+    router.get(f"{API}/runs/run-1").mock(return_value=response)
+    clock = FakeClock()
+    done: list[Result] = []
+    skipped = Result(reviewed(), Outcome.SKIPPED, "changed")
+    final, unfollowed = wait_for(client, [Result(reviewed(), Outcome.APPLYING, "confirmed"), skipped],
+                                 poll_seconds=10.0, timeout_seconds=10.0, clock=clock, sleep=clock.sleep,
+                                 on_done=done.append)
+    assert (final.outcome, final.detail[:len(detail)]) == (outcome, detail)
+    assert unfollowed is skipped
+    assert done == [final]
