@@ -92,7 +92,7 @@ def _daily(changes: Mapping[datetime, int], period: Period) -> Daily:
     for when, delta in sorted(changes.items()):
         index = (when.astimezone(UTC).date() - period.start).days
         if index >= days:
-            break
+            break  # without it, later changes only fill days past the end, never read  # pragma: no mutate
         running += delta
         if index < 0:
             opening = running

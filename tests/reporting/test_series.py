@@ -12,7 +12,16 @@ from reporting.charts import top_n
 from reporting.counting import from_state_file, from_summary, provider_name, rum
 from reporting.forecast import first_days_of_months, fit, forecast
 from reporting.records import ResourceCount, VersionSummary, WorkspaceHistory
-from reporting.series import Period, breakdown, by_account, by_tag, by_type, latest_per_workspace, total_series
+from reporting.series import (
+    Period,
+    breakdown,
+    by_account,
+    by_provider,
+    by_tag,
+    by_type,
+    latest_per_workspace,
+    total_series,
+)
 
 AWS = 'provider["registry.terraform.io/hashicorp/aws"]'
 
@@ -54,13 +63,14 @@ def test_breakdowns_sum_to_the_total() -> None:
     histories = [ws("a", version(1, 5), version(12, 8, rtype="aws_iam_role"), tags=("type:deploy", "account:111")),
                  ws("b", version(11, 3), tags=("type:network",))]
     totals = total_series(histories, PERIOD).end
-    for label in (by_type, by_tag("type"), by_account({"b": "222"})):
+    for label in (by_type, by_provider, by_tag("type"), by_account({"b": "222"})):
         series = breakdown(histories, PERIOD, label)
         assert [sum(column) for column in zip(*(s.end for s in series.values()), strict=True)] == totals
     assert {k: v.end for k, v in breakdown(histories, PERIOD, by_type).items()} == {
         "aws_iam_role": [0, 0, 8, 8, 8], "aws_s3_bucket": [5, 8, 3, 3, 3]}
     assert set(breakdown(histories, PERIOD, by_account({"b": "222"}))) == {"111", "222"}
     assert set(breakdown(histories, PERIOD, by_tag("owner"))) == {"(untagged)"}
+    assert {k: v.end for k, v in breakdown(histories, PERIOD, by_provider).items()} == {"hashicorp/aws": totals}
 
 
 def test_latest_per_workspace_and_top_n() -> None:
