@@ -56,7 +56,8 @@ def test_anything_else_is_left_for_a_person_with_the_reason(document: dict, reas
 
 def test_unreadable_plan_and_no_rules() -> None:
     assert decide_plan(None, RULES, unreadable="boom").reason == "plan could not be read: boom"
-    assert decide(plan_document(resource_change(STACK, ["update"])), rules=[]).verdict is Verdict.REVIEW
+    assert decide(plan_document(resource_change(STACK, ["update"])), rules=[]) == Decision(
+        Verdict.REVIEW, "no --wildcard rule given")
 
 
 def test_drift_alongside_matching_changes_is_shown_not_blocking() -> None:
