@@ -9,9 +9,12 @@ unknown on a create, and the rendering itself (sorted keys, non-ASCII text as wr
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from tfc.review.changes import plan_changes
 from tfc.review.diff import ABSENT, SENSITIVE, UNKNOWN, attribute_diff, union_marker
@@ -35,6 +38,12 @@ UPDATE_CASES: list[tuple[str, dict[str, Any], list[tuple[str, str, str]]]] = [
     ("a changed number", {"before": {"port": 5432, "n": 1}, "after": {"port": 5433, "n": 1}}, [("port", "5432", "5433")]),
     ("a null becoming a string", {"before": {"az": None}, "after": {"az": "eu-west-1a"}}, [("az", "null", '"eu-west-1a"')]),
     ("a flag turned off", {"before": {"multi_az": True}, "after": {"multi_az": False}}, [("multi_az", "true", "false")]),
+    # Python has 1 == True and 0 == False: a change of JSON type must still be shown (a bug found for issue 23)
+    ("a number becoming a flag", {"before": {"n": 1, "z": 0, "e": ""}, "after": {"n": True, "z": False, "e": ""}},
+     [("n", "1", "true"), ("z", "0", "false")]),
+    ("a sensitive number becoming a flag",
+     {"before": {"p": {"a": 1}}, "after": {"p": {"a": True}}, "before_sensitive": {"p": True}, "after_sensitive": {"p": True}},
+     [("p", SENSITIVE, SENSITIVE)]),
     # -- text that only looks like JSON is shown as text ------------------------------------------------------
     ("a brace that is not JSON", {"before": {"note": "{not json"}, "after": {"note": "{still not"}},
      [("note", '"{not json"', '"{still not"')]),
@@ -127,3 +136,53 @@ def test_a_deleted_resource_lists_each_attribute_with_nothing_after() -> None:
 )
 def test_union_of_markers_of_different_shapes(first: Any, second: Any, union: Any) -> None:
     assert union_marker(first, second) == union
+
+
+# -- property: without markers, every line shows what the two values hold at its path, and only changes ----------
+
+LEAVES = st.one_of(st.none(), st.booleans(), st.integers(-3, 3), st.text("xyé", max_size=2))
+VALUES = st.recursive(LEAVES, lambda inner: st.one_of(st.lists(inner, max_size=3),
+                                                      st.dictionaries(st.sampled_from("abc"), inner, max_size=3)),
+                      max_leaves=8)
+MISSING = object()
+
+
+def at(value: Any, path: str) -> Any:
+    """The part of ``value`` a diff path names (keys are single letters here), or MISSING."""
+    for key, index in re.findall(r"([a-c])|\[(\d+)\]", path):
+        if key and isinstance(value, dict) and key in value:
+            value = value[key]
+        elif index and isinstance(value, list) and int(index) < len(value):
+            value = value[int(index)]
+        else:
+            return MISSING
+    return value
+
+
+def rendered(value: Any) -> str:
+    return ABSENT if value is MISSING else json.dumps(value, sort_keys=True, ensure_ascii=False)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.dictionaries(st.sampled_from("abc"), VALUES, max_size=3),
+       st.dictionaries(st.sampled_from("abc"), VALUES, max_size=3))
+def test_each_line_shows_both_sides_at_its_path_and_a_change_is_never_hidden(
+    before: dict[str, Any], after: dict[str, Any]
+) -> None:
+    lines = shown(["update"], before=before, after=after)
+    for path, old, new in lines:
+        assert (old, new) == (rendered(at(before, path)), rendered(at(after, path)))
+        assert old != new
+    assert len({path for path, _, _ in lines}) == len(lines)
+    if lines == []:
+        assert rendered(_without_empty_objects(before)) == rendered(_without_empty_objects(after))
+
+
+def _without_empty_objects(value: Any) -> Any:
+    """An object present on one side only is shown by its keys: an empty one has none to show (a known gap)."""
+    if isinstance(value, dict):
+        inner = {k: _without_empty_objects(v) for k, v in value.items()}
+        return {k: v for k, v in inner.items() if v != {}}
+    if isinstance(value, list):
+        return [v for v in map(_without_empty_objects, value) if v != {}]
+    return value

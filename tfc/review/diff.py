@@ -42,8 +42,13 @@ def attribute_diff(change: Change) -> tuple[AttributeChange, ...]:
 
 def render(value: Any) -> str:
     if value is _MISSING:
-        return ABSENT  # its one caller, _masked_render, returns ABSENT first  # pragma: no mutate
+        return ABSENT
     return json.dumps(value, sort_keys=True, ensure_ascii=False)
+
+
+def _same(first: Any, second: Any) -> bool:
+    """Equal as JSON values. Python's ``==`` has ``1 == 1.0 == True``, which would hide a change of type."""
+    return render(first) == render(second)
 
 
 def _sub(marker: Any, key: str | int) -> Any:
@@ -76,7 +81,7 @@ def _walk(
     # A value is sensitive when either side marks it (or marked an ancestor, which ends the walk here).
     sensitive = union_marker(b_sens, a_sens)
     if sensitive is True:
-        if unknown is True or before != after:
+        if unknown is True or not _same(before, after):
             shown_before = ABSENT if before is _MISSING else SENSITIVE
             shown_after = UNKNOWN if unknown is True else (ABSENT if after is _MISSING else SENSITIVE)
             out.append(AttributeChange(path, shown_before, shown_after))
@@ -112,7 +117,7 @@ def _walk(
                 out,
             )
         return
-    if before == after:
+    if _same(before, after):
         return
     decoded_before, decoded_after = _json_document(before), _json_document(after)
     if decoded_before is not None and decoded_after is not None and not _has_true(sensitive):
