@@ -117,7 +117,7 @@ def _walk(
                 out,
             )
         return
-    if _same(before, after):
+    if type(before) is type(after) and before == after:  # same type here: two scalars or both absent (fast _same)
         return
     decoded_before, decoded_after = _json_document(before), _json_document(after)
     if decoded_before is not None and decoded_after is not None and not _has_true(sensitive):
