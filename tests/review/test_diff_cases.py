@@ -2,8 +2,9 @@
 
 Each row pins one behaviour of ``tfc.review.diff`` that a wrong comparison or a dropped branch would change
 (issue 23): masking where the two sides' markers have different shapes, list items beyond a short marker,
-values of other types than dicts and strings, text that only looks like JSON, sensitive values that are
-unknown on a create, and the rendering itself (sorted keys, non-ASCII text as written).
+values of other types than dicts and strings (``1`` becoming ``true`` was hidden: Python calls them equal), text
+that only looks like JSON, sensitive values that are unknown on a create, and the rendering itself (sorted keys,
+non-ASCII text as written). A property then checks every line against the two values it came from.
 """
 
 from __future__ import annotations
