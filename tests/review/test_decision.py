@@ -56,7 +56,8 @@ def test_anything_else_is_left_for_a_person_with_the_reason(document: dict, reas
 
 def test_unreadable_plan_and_no_rules() -> None:
     assert decide_plan(None, RULES, unreadable="boom").reason == "plan could not be read: boom"
-    assert decide(plan_document(resource_change(STACK, ["update"])), rules=[]).verdict is Verdict.REVIEW
+    assert decide(plan_document(resource_change(STACK, ["update"])), rules=[]) == Decision(
+        Verdict.REVIEW, "no --wildcard rule given")
 
 
 def test_drift_alongside_matching_changes_is_shown_not_blocking() -> None:
@@ -152,3 +153,34 @@ def test_a_confirmable_status_without_changes_says_there_is_nothing_to_apply() -
 def test_superseded_names_the_current_run() -> None:
     assert superseded("run-new") == Decision(Verdict.SKIP, "superseded: run run-new is the workspace's current run")
     assert superseded(None) == Decision(Verdict.SKIP, "superseded: another run is the workspace's current run")
+
+
+@pytest.mark.parametrize(
+    ("unmatched", "reason"),
+    [
+        (1, "not covered by any --wildcard: create aws_s3_bucket.b0"),
+        (3, "not covered by any --wildcard: create aws_s3_bucket.b0, create aws_s3_bucket.b1, "
+            "create aws_s3_bucket.b2"),
+        (4, "not covered by any --wildcard: create aws_s3_bucket.b0, create aws_s3_bucket.b1, "
+            "create aws_s3_bucket.b2 and 1 more"),
+        (6, "not covered by any --wildcard: create aws_s3_bucket.b0, create aws_s3_bucket.b1, "
+            "create aws_s3_bucket.b2 and 3 more"),
+    ],
+)
+def test_the_reason_names_the_first_three_unmatched_changes_and_counts_the_rest(unmatched: int, reason: str) -> None:
+    document = plan_document(resource_change(STACK, ["update"]),
+                             *(resource_change(f"aws_s3_bucket.b{i}", ["create"]) for i in range(unmatched)))
+    assert decide(document) == Decision(Verdict.REVIEW, reason)
+
+
+def test_each_rule_that_approved_is_named_once_in_the_order_first_used() -> None:
+    rules = [parse_wildcard("create:aws_s3_bucket.*"), parse_wildcard("update:**"), parse_wildcard("delete:**")]
+    document = plan_document(resource_change("aws_s3_bucket.a", ["create"]), resource_change(STACK, ["update"]),
+                             resource_change("aws_s3_bucket.b", ["create"]), resource_change("aws_sqs_queue.q", ["update"]))
+    assert decide(document, rules=rules) == Decision(Verdict.APPROVE, "all 4 change(s) match",
+                                                     rule="create:aws_s3_bucket.*, update:**")
+
+
+def test_the_first_matching_rule_is_the_one_named() -> None:
+    rules = [parse_wildcard("update:module.stack.**"), parse_wildcard("update:**")]
+    assert decide(plan_document(resource_change(STACK, ["update"])), rules=rules).rule == "update:module.stack.**"

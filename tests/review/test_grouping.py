@@ -19,6 +19,7 @@ from tfc.review.grouping import (
     Normaliser,
     Signature,
     Substitution,
+    plan_hash,
     plan_signature,
     workspace_identifiers,
 )
@@ -246,3 +247,42 @@ def test_members_of_a_group_differ_only_by_the_declared_identifiers(
     translated = [tuple(_translate(text, ids_a, ids_b) for text in (d.path, d.before, d.after)) for d in diff_a]
     assert translated == [(d.path, d.before, d.after) for d in diff_b]
     assert sig_a.substitutions == sig_b.substitutions
+
+
+# -- issue 23: pinned with literal values, so a changed constant or comparison fails ---------------------------
+
+
+@pytest.mark.parametrize(
+    ("tag", "substituted"),
+    [("env:dev", False), ("region:eu", False), ("env:prod", True), ("region:eu-west-1", True), ("stage:qa-1", True)],
+)
+def test_tag_values_of_four_characters_or_more_are_substituted(tag: str, substituted: bool) -> None:
+    """The documented floor: "dev" and "eu" are too common to stand for one workspace; "prod" is not."""
+    value = tag.partition(":")[2]
+    assert (Identifier(value, f"tag:{tag.partition(':')[0]}") in workspace_identifiers(ws("w1", tag))) is substituted
+    doc = plan_document(resource_change("aws_s3_bucket.b", ["update"], before={"n": "x"}, after={"n": f"logs-{value}"}))
+    assert bool(signature(doc, ws("w1", tag)).substitutions) is substituted
+
+
+def test_the_signature_is_sixteen_hex_digits() -> None:
+    """64 bits: short enough for the JSON and the terminal, long enough that distinct plans never meet by chance."""
+    digest = signature(trust_plan("1"), ws("a")).digest
+    assert re.fullmatch("[0-9a-f]{16}", digest)
+
+
+def test_extra_content_is_compared_as_content_not_by_key_order() -> None:
+    changes = plan_changes(trust_plan("1"), plan_id="p")
+    first = plan_signature(changes, ws("a"), extra={"verdict": "approve", "rule": "update:**"})
+    assert first == plan_signature(changes, ws("a"), extra={"rule": "update:**", "verdict": "approve"})
+    assert first != plan_signature(changes, ws("a"), extra={"rule": "update:**", "verdict": "needs-review"})
+
+
+def test_the_plan_hash_names_the_content_whatever_the_key_order() -> None:
+    """The audit log's ``plan_hash``: the SHA-256 of the plan JSON, so the same plan always logs the same hash."""
+    document = trust_plan("1")
+    reordered = json.loads(json.dumps(document, sort_keys=True))
+    reordered = dict(reversed(list(reordered.items())))
+    assert list(reordered) != list(document)
+    assert plan_hash(reordered) == plan_hash(document)
+    assert re.fullmatch("[0-9a-f]{64}", plan_hash(document))
+    assert plan_hash(document) != plan_hash(trust_plan("2"))

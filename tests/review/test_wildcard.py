@@ -132,3 +132,41 @@ def test_double_star_follows_only_what_matched_before_it(name: str, parts: tuple
     expected = len(parts) >= 2 and parts[0].name == "module" and parts[1].name == name
     assert rule.matches("delete", parts) is expected
     assert rule.matches("delete", (Part("module"), Part(name), *parts))
+
+
+@pytest.mark.parametrize(
+    ("rule", "position"),
+    [("update:**[0]", 7), ("update:module.**[*]", 14), ('update:module.**["a"].x', 14), ("update:a.x**", 10)],
+)
+def test_double_star_with_an_instance_key_or_inside_a_name_is_refused(rule: str, position: int) -> None:
+    with pytest.raises(WildcardError) as caught:
+        parse_wildcard(rule)
+    assert (caught.value.rule, caught.value.position) == (rule, position)
+    assert "'**' must be a whole part on its own" in str(caught.value)
+
+
+@pytest.mark.parametrize("rule", ["update:**", "*:module.stack[*].aws_*.x", 'delete:module.x["us-*"].**'])
+def test_a_rule_is_shown_as_the_user_wrote_it(rule: str) -> None:
+    assert str(parse_wildcard(rule)) == rule
+
+
+@pytest.mark.parametrize(
+    ("rule", "address", "expected"),
+    [
+        ("update:aws_instance.web[*]", "aws_instance.web[0]", True),
+        ("update:aws_instance.web[*]", 'aws_instance.web["a"]', True),
+        ("update:aws_instance.web[*]", "aws_instance.web", False),
+        ("update:aws_instance.web[0]", 'aws_instance.web["0"]', False),
+        ('update:aws_instance.web["0"]', "aws_instance.web[0]", False),
+        ('update:aws_instance.web["*"]', 'aws_instance.web["anything"]', True),
+        ('update:aws_instance.web["a*"]', "aws_instance.web", False),
+        ("update:aws_instance.web[0]", "aws_instance.web", False),
+        ("update:**.web", "web", True),
+        ("update:**.**", "aws_instance.web", True),
+        ("update:aws_instance.**.web", "aws_instance.web", True),
+        ("update:aws_instance.**.web", "aws_instance.x.y.web", True),
+        ("update:aws_instance.**.web", "aws_instance.x.y.web.z", False),
+    ],
+)
+def test_instance_keys_and_double_stars(rule: str, address: str, expected: bool) -> None:
+    assert parse_wildcard(rule).matches("update", parse_address(address)) is expected

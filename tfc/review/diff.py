@@ -46,12 +46,17 @@ def render(value: Any) -> str:
     return json.dumps(value, sort_keys=True, ensure_ascii=False)
 
 
+def _same(first: Any, second: Any) -> bool:
+    """Equal as JSON values. Python's ``==`` has ``1 == 1.0 == True``, which would hide a change of type."""
+    return render(first) == render(second)
+
+
 def _sub(marker: Any, key: str | int) -> Any:
     if isinstance(marker, dict) and isinstance(key, str):
         return marker.get(key)
     if isinstance(marker, list) and isinstance(key, int) and key < len(marker):
         return marker[key]
-    return None
+    return None  # falling off the end returns None as well  # pragma: no mutate
 
 
 def _has_true(marker: Any) -> bool:
@@ -76,7 +81,7 @@ def _walk(
     # A value is sensitive when either side marks it (or marked an ancestor, which ends the walk here).
     sensitive = union_marker(b_sens, a_sens)
     if sensitive is True:
-        if unknown is True or before != after:
+        if unknown is True or not _same(before, after):
             shown_before = ABSENT if before is _MISSING else SENSITIVE
             shown_after = UNKNOWN if unknown is True else (ABSENT if after is _MISSING else SENSITIVE)
             out.append(AttributeChange(path, shown_before, shown_after))
@@ -112,7 +117,7 @@ def _walk(
                 out,
             )
         return
-    if before == after:
+    if type(before) is type(after) and before == after:  # same type here: two scalars or both absent (fast _same)
         return
     decoded_before, decoded_after = _json_document(before), _json_document(after)
     if decoded_before is not None and decoded_after is not None and not _has_true(sensitive):
@@ -144,7 +149,7 @@ def _true_keys(marker: Any) -> set[str]:
 def _masked_render(value: Any, sensitive: Any) -> str:
     """Render a whole value, replacing any part the marker flags as sensitive."""
     if value is _MISSING:
-        return ABSENT
+        return ABSENT  # render() shows it as ABSENT too; sensitive is never True here  # pragma: no mutate
     return render(_mask(value, sensitive))
 
 
