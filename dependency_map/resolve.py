@@ -189,7 +189,9 @@ class Resolver:
             patterns.setdefault(pattern(link), (Hop(root.directory or ".", link),))
         warnings = list(walked.warnings)
         if not self._files(directory):
-            warnings.insert(0, f"{root.directory or '.'}: the working directory holds no .tf or .tf.json files")
+            warnings.insert(
+                0,  # no files, nothing walked: warnings is empty, so any index is first  # pragma: no mutate
+                f"{root.directory or '.'}: the working directory holds no .tf or .tf.json files")
         for read, where, chain in walked.root_reads:
             self._resolve(read, where, directory, chain, patterns, warnings, own)
         return WorkspaceMap(root, patterns=sorted(patterns), prefixes=prefixes_of(patterns), reasons=patterns,
