@@ -141,7 +141,7 @@ class Resolver:
         links: list[str] = []
         for part in text.split("/"):
             if part in ("", "."):
-                continue
+                continue  # pathlib drops ""/"." and current is no link: falling through stays put  # pragma: no mutate
             if part == "..":
                 current = current.parent
                 continue
@@ -329,7 +329,7 @@ class Resolver:
         """``DIR/**``, or, when other roots live below DIR, DIR's files and every subtree without a root."""
         rel = self.rel(directory) or ""
         if rel not in self._above_roots:  # no root lives below this directory
-            return [pattern(rel, "**")]
+            return [pattern(rel, "**")]  # a fast path: `others` below would be empty too  # pragma: no mutate
         others = {r for r in self.roots if r != own_root and r != rel and (not rel or r.startswith(rel + "/"))}
         if not others:
             return [pattern(rel, "**")]

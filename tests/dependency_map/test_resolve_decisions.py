@@ -15,9 +15,7 @@ from hypothesis import strategies as st
 from dependency_map.cache import RefsCache
 from dependency_map.mapping import affected_workspaces, build_map
 from dependency_map.refs import FileRefs
-from dependency_map.resolve import DepsError, Hop, Resolver, Root, WorkspaceMap, prefixes_of
-
-TF_GLOBS = ("*.tf", "*.tf.json")
+from dependency_map.resolve import ROOT_GLOBS, DepsError, Hop, Resolver, Root, WorkspaceMap, pattern, prefixes_of
 
 
 def _write(repo: Path, files: dict[str, str]) -> None:
@@ -31,16 +29,16 @@ def _map(repo: Path, roots: dict[str, str], *, strict: bool = False) -> dict[str
     return {**result.maps, **result.errors}
 
 
-def _one(repo: Path, directory: str, **more: str) -> WorkspaceMap:
-    found = _map(repo, {"ws": directory, **more})["ws"]
+def _one(repo: Path, directory: str) -> WorkspaceMap:
+    found = _map(repo, {"ws": directory})["ws"]
     assert isinstance(found, WorkspaceMap), found
     return found
 
 
 def _extra(ws: WorkspaceMap) -> list[str]:
-    """The patterns beyond the root's own Terraform globs (``/DIR/*.tf`` …)."""
-    own = "/" + ws.root.directory + "/" if ws.root.directory else "/"
-    return [p for p in ws.patterns if not (p.startswith(own) and p[len(own):].startswith(("*.", ".terraform.")))]
+    """The patterns beyond the working directory's own Terraform files (``/DIR/*.tf`` …)."""
+    own = {pattern(ws.root.directory, glob) for glob in ROOT_GLOBS}
+    return [p for p in ws.patterns if p not in own]
 
 
 # --- trigger prefixes ------------------------------------------------------------------------------------------
