@@ -113,6 +113,10 @@ ALL = ["r/p/a.json", "r/p/a.txt", "r/p/s/t/b.json"]
     ('fileset("${path.module}/p", "${path.module}/*.json")', "fileset() pattern is dynamic; widened to r/p/",
      ["/r/p/**"], ALL),  # a path reference inside the pattern is not a literal glob
     ('fileset(path.module, var.glob)', "fileset() pattern is dynamic; widened to r/", ["/r/**"], ALL),
+    ('fileset("${path.module}/gone", var.glob)', "fileset() pattern is dynamic; widened to r/gone/", ["/r/gone/**"],
+     []),  # a directory that does not exist yet: its future files, not a file named like it
+    ('fileset("${path.module}/../../x", var.glob)',  # said once, not again as a path outside the repository
+     "fileset() pattern is dynamic and outside the repository; not watched", [], []),
     ('fileset("${path.module}/p", "*.json")', None, ["/r/p/*.json"], ["r/p/a.json"]),
     ('fileset("${path.module}/p", "s/**/*.json")', None, ["/r/p/s/**/*.json"], ["r/p/s/t/b.json"]),
 ])
