@@ -38,6 +38,10 @@ class DepsError(Exception):
     """A problem that stops one workspace's map (syntax error, missing module, cycle); names file:line."""
 
 
+class _CycleError(DepsError):
+    """A module cycle, named from the call that entered it: that call differs per caller, so it is not remembered."""
+
+
 def normal_directory(text: str) -> str:
     """A working directory as the map writes it: posix, no leading/trailing slash, ``""`` for the repository."""
     cleaned = text.strip().replace("\\", "/").strip("/")
@@ -206,12 +210,13 @@ class Resolver:
         if any(d == module_dir for d, _ in self._visiting):
             start = next(i for i, (d, _) in enumerate(self._visiting) if d == module_dir)
             loop = [h for _, h in self._visiting[start:]] + [hop]
-            raise DepsError("module cycle: " + " -> ".join(f"{h.where} ({h.target})" for h in loop))
+            raise _CycleError("module cycle: " + " -> ".join(f"{h.where} ({h.target})" for h in loop))
         self._visiting.append((module_dir, hop))
         try:
             closure = self._walk(module_dir, is_root=False)
         except DepsError as exc:
-            self._closures[module_dir] = exc
+            if not isinstance(exc, _CycleError):
+                self._closures[module_dir] = exc
             raise
         finally:
             self._visiting.pop()

@@ -269,6 +269,17 @@ def test_a_cycle_names_only_the_calls_that_loop(tmp_path: Path) -> None:
     assert _map(tmp_path, {"r": "r"}) == {"r": "module cycle: a/main.tf:2 (b) -> b/main.tf:2 (c) -> c/main.tf:2 (b)"}
 
 
+def test_each_workspace_entering_a_cycle_is_told_where_it_entered(tmp_path: Path) -> None:
+    _write(tmp_path, {"r1/main.tf": 'module "a" {\n  source = "../a"\n}\n',
+                      "r2/main.tf": '\n\nmodule "b" {\n  source = "../b"\n}\n',
+                      "a/main.tf": 'module "b" {\n  source = "../b"\n}\n',
+                      "b/main.tf": 'module "a" {\n  source = "../a"\n}\n'})
+    assert _map(tmp_path, {"r1": "r1", "r2": "r2"}) == {
+        "r1": "module cycle: r1/main.tf:2 (a) -> a/main.tf:2 (b) -> b/main.tf:2 (a)",
+        "r2": "module cycle: r2/main.tf:4 (b) -> b/main.tf:2 (a) -> a/main.tf:2 (b)",  # not r1's file
+    }
+
+
 # --- the resolver's promise: each module walked once, each directory listed once, each file read once --------------
 
 class _CountingCache(RefsCache):
