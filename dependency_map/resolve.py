@@ -38,6 +38,10 @@ class DepsError(Exception):
     """A problem that stops one workspace's map (syntax error, missing module, cycle); names file:line."""
 
 
+class _CycleError(DepsError):
+    """A module cycle, named from the call that entered it: that call differs per caller, so it is not remembered."""
+
+
 def normal_directory(text: str) -> str:
     """A working directory as the map writes it: posix, no leading/trailing slash, ``""`` for the repository."""
     cleaned = text.strip().replace("\\", "/").strip("/")
@@ -141,7 +145,7 @@ class Resolver:
         links: list[str] = []
         for part in text.split("/"):
             if part in ("", "."):
-                continue
+                continue  # pathlib drops ""/"." and current is no link: falling through stays put  # pragma: no mutate
             if part == "..":
                 current = current.parent
                 continue
@@ -189,7 +193,9 @@ class Resolver:
             patterns.setdefault(pattern(link), (Hop(root.directory or ".", link),))
         warnings = list(walked.warnings)
         if not self._files(directory):
-            warnings.insert(0, f"{root.directory or '.'}: the working directory holds no .tf or .tf.json files")
+            warnings.insert(
+                0,  # no files, nothing walked: warnings is empty, so any index is first  # pragma: no mutate
+                f"{root.directory or '.'}: the working directory holds no .tf or .tf.json files")
         for read, where, chain in walked.root_reads:
             self._resolve(read, where, directory, chain, patterns, warnings, own)
         return WorkspaceMap(root, patterns=sorted(patterns), prefixes=prefixes_of(patterns), reasons=patterns,
@@ -204,12 +210,13 @@ class Resolver:
         if any(d == module_dir for d, _ in self._visiting):
             start = next(i for i, (d, _) in enumerate(self._visiting) if d == module_dir)
             loop = [h for _, h in self._visiting[start:]] + [hop]
-            raise DepsError("module cycle: " + " -> ".join(f"{h.where} ({h.target})" for h in loop))
+            raise _CycleError("module cycle: " + " -> ".join(f"{h.where} ({h.target})" for h in loop))
         self._visiting.append((module_dir, hop))
         try:
             closure = self._walk(module_dir, is_root=False)
         except DepsError as exc:
-            self._closures[module_dir] = exc
+            if not isinstance(exc, _CycleError):
+                self._closures[module_dir] = exc
             raise
         finally:
             self._visiting.pop()
@@ -327,7 +334,7 @@ class Resolver:
         """``DIR/**``, or, when other roots live below DIR, DIR's files and every subtree without a root."""
         rel = self.rel(directory) or ""
         if rel not in self._above_roots:  # no root lives below this directory
-            return [pattern(rel, "**")]
+            return [pattern(rel, "**")]  # a fast path: `others` below would be empty too  # pragma: no mutate
         others = {r for r in self.roots if r != own_root and r != rel and (not rel or r.startswith(rel + "/"))}
         if not others:
             return [pattern(rel, "**")]
