@@ -94,25 +94,28 @@ class BackupStore:
             raise self._fail("PUT", key, exc) from None
         return True
 
-    def get(self, key: str) -> Stored | None:
+    def _get_object(self, key: str) -> dict[str, Any] | None:
+        """The GetObject answer, or ``None`` when there is no such object."""
         self._count()
         try:
-            response = self._s3.get_object(Bucket=self.bucket, Key=key)
+            response: dict[str, Any] = self._s3.get_object(Bucket=self.bucket, Key=key)
         except ClientError as exc:
             if _status(exc) == 404 or _code(exc) == "NoSuchKey":
                 return None
             raise self._fail("GET", key, exc) from None
+        return response
+
+    def get(self, key: str) -> Stored | None:
+        response = self._get_object(key)
+        if response is None:
+            return None
         return Stored(response["Body"].read(), dict(response.get("Metadata") or {}))
 
     def read_json(self, key: str) -> tuple[dict[str, Any], str] | None:
         """A small JSON document and its ETag (for a conditional replace), or ``None``."""
-        self._count()
-        try:
-            response = self._s3.get_object(Bucket=self.bucket, Key=key)
-        except ClientError as exc:
-            if _status(exc) == 404 or _code(exc) == "NoSuchKey":
-                return None
-            raise self._fail("GET", key, exc) from None
+        response = self._get_object(key)
+        if response is None:
+            return None
         try:
             document = json.loads(response["Body"].read())
         except ValueError:
