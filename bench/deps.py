@@ -23,8 +23,9 @@ import time
 from pathlib import Path
 
 from dependency_map.mapping import build_map
-from dependency_map.output import documents, entry, write_if_changed
+from dependency_map.output import documents, entry
 from dependency_map.resolve import Root
+from tfc.atomic import write_if_changed
 
 MODULE_MAIN = '''\
 locals {{

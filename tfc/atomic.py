@@ -47,6 +47,17 @@ def write_atomically(path: Path, data: bytes, *, mode: int = DEFAULT_MODE) -> No
         raise
 
 
+def write_if_changed(path: Path, content: str) -> bool:
+    """Write a generated file atomically unless it already holds ``content`` (its mtime then stays); True if written."""
+    try:
+        if path.read_text(encoding="utf-8") == content:
+            return False
+    except OSError:
+        pass
+    write_atomically(path, content.encode("utf-8"))
+    return True
+
+
 def append_private(path: Path, data: bytes, *, mode: int = PRIVATE) -> None:
     """Append ``data`` to ``path`` in one write and sync it; a new file gets ``mode`` (0600 unless told).
 

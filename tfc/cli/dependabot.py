@@ -73,14 +73,11 @@ def generate(
     output: OutputOption = None,
 ) -> None:
     """Write dependabot.yml (only when it changed): one entry per tier and owner, providers grouped per tier."""
-    from tfc.atomic import write_atomically
+    from tfc.atomic import write_if_changed
 
     plan, text = _generate(ctx, repo, roots, from_tfc, policy, cache)
     target = repo / out
-    changed = not target.is_file() or target.read_text(encoding="utf-8") != text
-    if changed:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        write_atomically(target, text.encode())
+    changed = write_if_changed(target, text)
     skipped = _skipped(plan)
     if wants_json(ctx, output):
         emit_json(json_document("dependabot generate", {"file": str(target), "changed": changed,

@@ -115,8 +115,9 @@ def generate(
 
     Exit 0 when every workspace was mapped, 3 when some failed (they keep their previous entries).
     """
-    from dependency_map.output import documents, write_if_changed
+    from dependency_map.output import documents
     from dependency_map.resolve import DepsError
+    from tfc.atomic import write_if_changed
 
     _check_writable(yaml_path, split=split)
     result = _build(ctx, repo, roots, from_tfc, cache=cache, strict=strict)
